@@ -1,0 +1,167 @@
+package dev.stemma.protocol;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * An immutable dense tensor: dtype, shape, and little-endian element data in row-major order.
+ * Rank 0 to {@value #MAX_RANK}; every dimension at least 1.
+ */
+public final class Tensor {
+    /** Highest rank the format accepts. */
+    public static final int MAX_RANK = 8;
+
+    private final DType dtype;
+    private final int[] shape;
+    private final byte[] data;
+
+    private Tensor(DType dtype, int[] shape, byte[] data) {
+        this.dtype = dtype;
+        this.shape = shape;
+        this.data = data;
+    }
+
+    /**
+     * A tensor over a copy of {@code littleEndianData}.
+     *
+     * @throws IllegalArgumentException if the data length does not match dtype and shape
+     */
+    public static Tensor of(DType dtype, int[] shape, byte[] littleEndianData) {
+        int[] s = shape.clone();
+        long elements = checkShape(s);
+        if (dtype == null || littleEndianData.length != elements * dtype.byteSize()) {
+            throw new IllegalArgumentException("tensor of dtype " + dtype + " and shape " + Arrays.toString(s)
+                    + " needs " + (dtype == null ? "?" : elements * dtype.byteSize()) + " bytes, got " + littleEndianData.length);
+        }
+        return new Tensor(dtype, s, littleEndianData.clone());
+    }
+
+    /** A float32 tensor holding exactly {@code values}. */
+    public static Tensor float32(int[] shape, float[] values) {
+        return fromFloats(DType.FLOAT32, shape, values);
+    }
+
+    /** A float16 tensor holding {@code values} rounded to half precision. */
+    public static Tensor float16(int[] shape, float[] values) {
+        return fromFloats(DType.FLOAT16, shape, values);
+    }
+
+    /** A tensor of the given dtype holding {@code values}, rounded if the dtype is narrower. */
+    public static Tensor fromFloats(DType dtype, int[] shape, float[] values) {
+        int[] s = shape.clone();
+        long elements = checkShape(s);
+        if (values.length != elements) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(s) + " holds " + elements
+                    + " elements, got " + values.length + " values");
+        }
+        ByteBuffer buf = ByteBuffer.allocate(values.length * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+        if (dtype == DType.FLOAT32) {
+            buf.asFloatBuffer().put(values);
+        } else {
+            for (float v : values) {
+                buf.putShort(Float16.fromFloat(v));
+            }
+        }
+        return new Tensor(dtype, s, buf.array());
+    }
+
+    /** Wraps already-validated decoded data without copying. */
+    static Tensor trusted(DType dtype, int[] shape, byte[] data) {
+        return new Tensor(dtype, shape, data);
+    }
+
+    /** Product of the dimensions, or throws if a dimension is below 1 or the rank too high. */
+    static long checkShape(int[] shape) {
+        if (shape.length > MAX_RANK) {
+            throw new IllegalArgumentException("rank " + shape.length + " exceeds " + MAX_RANK);
+        }
+        long n = 1;
+        for (int d : shape) {
+            if (d < 1) {
+                throw new IllegalArgumentException("dimension " + d + " in shape " + Arrays.toString(shape) + " is below 1");
+            }
+            n *= d;
+            if (n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than 2^31 elements");
+            }
+        }
+        return n;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** A copy of the shape. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** Number of elements. */
+    public int size() {
+        return data.length / dtype.byteSize();
+    }
+
+    /** Number of data bytes. */
+    public int byteSize() {
+        return data.length;
+    }
+
+    /** The elements as float32 values (widened from float16 if need be). */
+    public float[] toFloatArray() {
+        float[] out = new float[size()];
+        ByteBuffer buf = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        if (dtype == DType.FLOAT32) {
+            buf.asFloatBuffer().get(out);
+        } else {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Float16.toFloat(buf.getShort());
+            }
+        }
+        return out;
+    }
+
+    /** Whether any element is NaN or infinite. */
+    public boolean hasNonFinite() {
+        for (float v : toFloatArray()) {
+            if (!Float.isFinite(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A copy of the little-endian element data. */
+    public byte[] toByteArray() {
+        return data.clone();
+    }
+
+    /** The little-endian element data, read-only, without a copy. */
+    public ByteBuffer data() {
+        return ByteBuffer.wrap(data).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    byte[] rawData() {
+        return data;
+    }
+
+    int[] rawShape() {
+        return shape;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Tensor t && dtype == t.dtype && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * dtype.hashCode() + Arrays.hashCode(shape)) + Arrays.hashCode(data);
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor[" + dtype + " " + Arrays.toString(shape) + "]";
+    }
+}

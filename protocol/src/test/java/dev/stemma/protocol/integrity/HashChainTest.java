@@ -1,0 +1,59 @@
+package dev.stemma.protocol.integrity;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.stemma.protocol.RecordCodec;
+import dev.stemma.protocol.SampleRecords;
+import dev.stemma.protocol.StepSnapshot;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class HashChainTest {
+
+    @Test
+    void shouldGiveSameDigestForSameSteps() {
+        assertArrayEquals(chain(3, -1).digest(), chain(3, -1).digest());
+    }
+
+    @Test
+    void shouldChangeDigestWhenOneByteChanges() {
+        assertFalse(Arrays.equals(chain(3, -1).digest(), chain(3, 1).digest()));
+    }
+
+    @Test
+    void shouldChangeDigestWhenAStepIsMissing() {
+        HashChain full = chain(3, -1);
+        HashChain missing = HashChain.start("r");
+        missing.append(SampleRecords.step("r", 0, new Random(0)));
+        missing.append(SampleRecords.step("r", 2, new Random(2)));
+        assertFalse(Arrays.equals(full.digest(), missing.digest()));
+    }
+
+    @Test
+    void shouldRefuseStepsOutOfOrder() {
+        HashChain c = HashChain.start("r");
+        c.append(SampleRecords.step("r", 5, new Random(5)));
+        assertThrows(IllegalArgumentException.class, () -> c.append(SampleRecords.step("r", 4, new Random(4))));
+    }
+
+    @Test
+    void shouldDependOnRunId() {
+        assertFalse(Arrays.equals(HashChain.start("a").digest(), HashChain.start("b").digest()));
+    }
+
+    private static HashChain chain(int steps, int flipStep) {
+        HashChain c = HashChain.start("r");
+        for (int s = 0; s < steps; s++) {
+            StepSnapshot snap = SampleRecords.step("r", s, new Random(s));
+            byte[] bytes = RecordCodec.encode(snap);
+            if (s == flipStep) {
+                bytes[bytes.length - 1] ^= 1;
+            }
+            c.append(s, bytes);
+        }
+        return c;
+    }
+}
