@@ -57,6 +57,27 @@ public interface MonitoredModel {
     Map<String, NDArray> probeForward(NDManager manager, NDArray cleanImages, int timestep, NDArray noise,
                                       List<String> concepts, Set<String> layers);
 
+    /**
+     * The training loss of the current step, or NaN if the model does not track it; the agent
+     * then evaluates the trainer's loss on the batch's labels and predictions.
+     */
+    default float currentLoss() {
+        return Float.NaN;
+    }
+
+    /** The learning rate applied in the current step, or 0 if unknown. */
+    default float currentLearningRate() {
+        return 0f;
+    }
+
+    /**
+     * The number of the current step (0 for the first step of a fresh run; larger after a
+     * resume), or -1 if the model does not count steps; the agent then counts them from 0.
+     */
+    default long currentStep() {
+        return -1;
+    }
+
     /** A training image that can serve as a probe. */
     record ProbeImage(String imageId, String concept, float[] pixels, int channels, int height, int width) {
         public ProbeImage {

@@ -24,6 +24,11 @@ public final class Topics {
 
     /** The Kafka key of a record: its run id in UTF-8. */
     public static byte[] key(StemmaRecord record) {
-        return record.runId().getBytes(StandardCharsets.UTF_8);
+        return key(record.runId());
+    }
+
+    /** The Kafka key of every record of {@code runId}. */
+    public static byte[] key(String runId) {
+        return RunIds.requireValid(runId).getBytes(StandardCharsets.UTF_8);
     }
 }

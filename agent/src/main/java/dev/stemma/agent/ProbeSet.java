@@ -1,0 +1,168 @@
+package dev.stemma.agent;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.stemma.protocol.Conditioning;
+import dev.stemma.protocol.Pooling;
+import dev.stemma.protocol.ProbeSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The fixed probe set of a run and how its activations are taken. Built once when training
+ * begins: up to {@code probesPerConcept} training images of each concept, then
+ * {@code generationsPerConcept} fixed-seed generations of each concept made by the model as it
+ * was then. Every (probe, timestep) gets one noise map, drawn in Java from a seed, so that the
+ * only thing that changes a probe's activation between steps is the model.
+ */
+final class ProbeSet implements AutoCloseable {
+    private final AgentConfig config;
+    private final NDManager manager;
+    private final List<ProbeSpec> specs;
+    private final List<String> ownConcepts;
+    private final NDArray images;
+    private final Map<Integer, NDArray> noiseByTimestep = new LinkedHashMap<>();
+    private final Set<String> layers;
+
+    private ProbeSet(AgentConfig config, NDManager manager, List<ProbeSpec> specs, List<String> ownConcepts,
+                     NDArray images, Set<String> layers) {
+        this.config = config;
+        this.manager = manager;
+        this.specs = specs;
+        this.ownConcepts = ownConcepts;
+        this.images = images;
+        this.layers = layers;
+    }
+
+    /** Builds the probe set in a sub-manager of {@code parent}, which this object closes. */
+    static ProbeSet build(AgentConfig config, MonitoredModel model, NDManager parent) {
+        NDManager manager = parent.newSubManager();
+        try {
+            Set<String> layers = new LinkedHashSet<>(config.layers().isEmpty() ? model.tappableLayers() : config.layers());
+            for (String l : layers) {
+                if (!model.tappableLayers().contains(l)) {
+                    throw new IllegalArgumentException("layer '" + l + "' cannot be tapped; the model offers "
+                            + model.tappableLayers());
+                }
+            }
+            List<ProbeSpec> specs = new ArrayList<>();
+            List<String> own = new ArrayList<>();
+            NDList parts = new NDList();
+            Map<String, Integer> taken = new LinkedHashMap<>();
+            Shape imageShape = null;
+            for (MonitoredModel.ProbeImage img : model.trainingImages()) {
+                int n = taken.getOrDefault(img.concept(), 0);
+                if (n >= config.probesPerConcept()) {
+                    continue;
+                }
+                taken.put(img.concept(), n + 1);
+                imageShape = new Shape(1, img.channels(), img.height(), img.width());
+                specs.add(new ProbeSpec(specs.size(), ProbeSpec.Kind.TRAINING_IMAGE, img.imageId(), img.concept()));
+                own.add(img.concept());
+                parts.add(manager.create(img.pixels(), imageShape));
+            }
+            List<String> concepts = model.concepts();
+            for (int c = 0; c < concepts.size() && config.generationsPerConcept() > 0; c++) {
+                String concept = concepts.get(c);
+                long seed = config.provenance().seed() * 1_000_003L + c;
+                NDArray generated = model.generate(manager, concept, seed, config.generationsPerConcept());
+                for (int i = 0; i < config.generationsPerConcept(); i++) {
+                    specs.add(new ProbeSpec(specs.size(), ProbeSpec.Kind.GENERATION,
+                            "generation/" + concept + "/" + seed + "/" + i, concept));
+                    own.add(concept);
+                    parts.add(generated.get(i).expandDims(0));
+                }
+            }
+            NDArray images = parts.isEmpty() ? null : ai.djl.ndarray.NDArrays.concat(parts, 0);
+            ProbeSet set = new ProbeSet(config, manager, List.copyOf(specs), List.copyOf(own), images,
+                    Collections.unmodifiableSet(layers));
+            if (images != null) {
+                for (int t : config.timesteps()) {
+                    set.noiseByTimestep.put(t, fixedNoise(manager, images.getShape(), config.provenance().seed(), t));
+                }
+            }
+            return set;
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** The probes, in id order. */
+    List<ProbeSpec> specs() {
+        return specs;
+    }
+
+    /** The tapped layers. */
+    Set<String> layers() {
+        return layers;
+    }
+
+    /**
+     * Runs the probe forwards of one step and copies out the pooled activations. All engine work
+     * happens in a sub-manager closed before returning.
+     */
+    List<StepCapture.ActivationBlock> capture(MonitoredModel model) {
+        List<StepCapture.ActivationBlock> out = new ArrayList<>();
+        if (images == null) {
+            return out;
+        }
+        int total = specs.size();
+        for (int t : config.timesteps()) {
+            NDArray noise = noiseByTimestep.get(t);
+            for (Conditioning cond : config.conditionings()) {
+                for (int from = 0; from < total; from += config.probeBatchSize()) {
+                    int to = Math.min(total, from + config.probeBatchSize());
+                    List<String> tokens = new ArrayList<>(to - from);
+                    for (int i = from; i < to; i++) {
+                        tokens.add(cond == Conditioning.OWN_TOKEN ? ownConcepts.get(i) : null);
+                    }
+                    try (NDManager step = manager.newSubManager()) {
+                        NDArray x = images.get(from + ":" + to);
+                        NDArray eps = noise.get(from + ":" + to);
+                        Map<String, NDArray> acts = model.probeForward(step, x, t, eps, tokens, layers);
+                        for (String layer : layers) {
+                            NDArray a = acts.get(layer);
+                            if (a == null) {
+                                throw new IllegalStateException("probe forward did not return layer '" + layer + "'");
+                            }
+                            for (Pooling p : config.poolings()) {
+                                NDArray pooled = ActivationPooler.pool(a, p);
+                                long[] shape = pooled.getShape().getShape();
+                                int[] perProbe = new int[shape.length - 1];
+                                for (int d = 1; d < shape.length; d++) {
+                                    perProbe[d - 1] = (int) shape[d];
+                                }
+                                out.add(new StepCapture.ActivationBlock(layer, t, cond, p, from, to - from, perProbe,
+                                        pooled.toFloatArray()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static NDArray fixedNoise(NDManager manager, Shape shape, long seed, int timestep) {
+        Random random = new Random(seed * 31 + timestep * 1_000_033L + 7);
+        float[] values = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return manager.create(values, shape);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

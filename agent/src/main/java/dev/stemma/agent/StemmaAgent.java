@@ -1,0 +1,212 @@
+package dev.stemma.agent;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListener;
+import dev.stemma.protocol.EndOfRun;
+import dev.stemma.protocol.RunManifest;
+import dev.stemma.protocol.SoftwareVersions;
+import dev.stemma.protocol.StemmaVersion;
+import dev.stemma.protocol.DType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Stemma agent: a DJL {@link TrainingListener} that records every training step of a
+ * customisation and publishes it to Kafka. Attach it in one line:
+ *
+ * <pre>{@code config.addTrainingListeners(StemmaAgent.from(agentConfig, monitoredModel));}</pre>
+ *
+ * <p>When training begins it sends the run manifest and builds the fixed probe set. In every
+ * {@code onTrainingBatch} (after backward, before {@code step()}, so the parameters are those the
+ * batch was computed with) it copies out the adapter factors, loss, learning rate and batch,
+ * and every {@code activationEvery} steps the pooled probe activations; everything else
+ * (encoding, chaining, sending) happens on the agent's own thread. When training ends it sends
+ * the end-of-run record with the final digest and waits until Kafka acknowledged everything.
+ */
+public final class StemmaAgent implements TrainingListener, AutoCloseable {
+    private final AgentConfig config;
+    private final AgentMetrics metrics;
+    private final RecordSinkFactory sinkFactory;
+    private MonitoredModel model;
+    private SnapshotPublisher publisher;
+    private ProbeSet probes;
+    private long nextStep;
+    private long stepsRecorded;
+    private EndOfRun end;
+
+    /** Opens the sink; a seam for tests of the agent's logic. */
+    interface RecordSinkFactory {
+        RecordSink open(AgentConfig config);
+    }
+
+    StemmaAgent(AgentConfig config, MonitoredModel model, RecordSinkFactory sinkFactory, AgentMetrics metrics) {
+        this.config = config;
+        this.model = model;
+        this.sinkFactory = sinkFactory;
+        this.metrics = metrics;
+    }
+
+    /** An agent for {@code model} that publishes to Kafka, with metrics on the default registry. */
+    public static StemmaAgent from(AgentConfig config, MonitoredModel model) {
+        return new StemmaAgent(config, model, KafkaRecordSink::new, AgentMetrics.onDefaultRegistry());
+    }
+
+    /**
+     * An agent for whichever model the trainer trains; that model's block must implement
+     * {@link MonitoredModel}.
+     */
+    public static StemmaAgent from(AgentConfig config) {
+        return from(config, null);
+    }
+
+    @Override
+    public void onTrainingBegin(Trainer trainer) {
+        if (model == null) {
+            if (!(trainer.getModel().getBlock() instanceof MonitoredModel m)) {
+                throw new IllegalStateException("the Stemma agent needs a MonitoredModel: model '"
+                        + trainer.getModel().getName() + "' has a block of " + trainer.getModel().getBlock().getClass()
+                        + "; pass one to StemmaAgent.from(config, model)");
+            }
+            model = m;
+        }
+        try {
+            probes = config.activationEvery() > 0 ? ProbeSet.build(config, model, trainer.getManager()) : null;
+            publisher = new SnapshotPublisher(config, sinkFactory.open(config), metrics);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the agent's spill file", e);
+        }
+        publisher.start(manifest());
+    }
+
+    @Override
+    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+        long started = System.nanoTime();
+        long step = model.currentStep() >= 0 ? model.currentStep() : nextStep;
+        nextStep = step + 1;
+        List<StepCapture.FactorCopy> factors = new ArrayList<>();
+        for (Map.Entry<String, NDArray> e : model.adapterTensors().entrySet()) {
+            long[] shape = e.getValue().getShape().getShape();
+            int[] s = new int[shape.length];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = Math.toIntExact(shape[i]);
+            }
+            factors.add(new StepCapture.FactorCopy(e.getKey(), s, e.getValue().toFloatArray()));
+        }
+        float loss = model.currentLoss();
+        if (Float.isNaN(loss)) {
+            loss = evaluateLoss(trainer, batchData);
+        }
+        long factorsDone = System.nanoTime();
+        metrics.captureSeconds.labels("factors").observe((factorsDone - started) / 1e9);
+        List<StepCapture.ActivationBlock> acts = List.of();
+        if (probes != null && config.activationsAt(step)) {
+            acts = probes.capture(model);
+            metrics.captureSeconds.labels("activations").observe((System.nanoTime() - factorsDone) / 1e9);
+        }
+        StepCapture capture = new StepCapture(step, loss, model.currentLearningRate(), model.currentBatch(),
+                factors, acts);
+        try {
+            publisher.submit(capture);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the agent waited for Kafka", e);
+        }
+        stepsRecorded++;
+        metrics.stepsRecorded.inc();
+    }
+
+    @Override
+    public void onTrainingEnd(Trainer trainer) {
+        finish(EndOfRun.Status.COMPLETED);
+    }
+
+    @Override
+    public void onEpoch(Trainer trainer) {
+        // Steps, not epochs, are the unit of recording.
+    }
+
+    @Override
+    public void onValidationBatch(Trainer trainer, BatchData batchData) {
+        // Validation changes no weight; nothing to record.
+    }
+
+    /** Steps captured so far. */
+    public long stepsRecorded() {
+        return stepsRecorded;
+    }
+
+    /** The end-of-run record sent, with the final digest; null before training ended. */
+    public EndOfRun endOfRun() {
+        return end;
+    }
+
+    /** Ends the run as cancelled if training did not end normally, and releases everything. */
+    @Override
+    public void close() {
+        if (publisher != null && end == null) {
+            finish(EndOfRun.Status.CANCELLED);
+        }
+    }
+
+    private void finish(EndOfRun.Status status) {
+        if (publisher == null || end != null) {
+            return;
+        }
+        try {
+            end = publisher.finish(status);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the agent flushed run " + config.runId(), e);
+        } finally {
+            publisher.close();
+            if (probes != null) {
+                probes.close();
+            }
+        }
+    }
+
+    private static float evaluateLoss(Trainer trainer, BatchData batchData) {
+        if (batchData == null || batchData.getLabels() == null || batchData.getLabels().isEmpty()) {
+            return Float.NaN;
+        }
+        float sum = 0;
+        int n = 0;
+        for (Map.Entry<Device, NDList> e : batchData.getLabels().entrySet()) {
+            NDList preds = batchData.getPredictions().get(e.getKey());
+            try (NDArray l = trainer.getLoss().evaluate(e.getValue(), preds)) {
+                sum += l.getFloat();
+                n++;
+            }
+        }
+        return sum / n;
+    }
+
+    private RunManifest manifest() {
+        Map<String, String> cfg = new LinkedHashMap<>(config.provenance().config());
+        cfg.putAll(config.describe());
+        List<RunManifest.TensorShape> shapes = new ArrayList<>();
+        for (Map.Entry<String, NDArray> e : model.adapterTensors().entrySet()) {
+            long[] shape = e.getValue().getShape().getShape();
+            int[] s = new int[shape.length];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = Math.toIntExact(shape[i]);
+            }
+            shapes.add(new RunManifest.TensorShape(e.getKey(), DType.FLOAT32, s));
+        }
+        Engine engine = Engine.getInstance();
+        SoftwareVersions versions = new SoftwareVersions(System.getProperty("java.version"), Engine.getDjlVersion(),
+                engine.getEngineName() + " " + engine.getVersion(), StemmaVersion.current());
+        return new RunManifest(config.runId(), Instant.now(), config.provenance().seed(), versions,
+                config.provenance().baseModelSha256(), config.provenance().datasetSha256(), cfg, model.concepts(),
+                probes == null ? List.of() : probes.specs(), shapes);
+    }
+}
