@@ -25,7 +25,8 @@ import java.util.Map;
  *
  * <pre>{@code config.addTrainingListeners(StemmaAgent.from(agentConfig, monitoredModel));}</pre>
  *
- * <p>When training begins it sends the run manifest and builds the fixed probe set. In every
+ * <p>At the first batch it sends the run manifest and builds the fixed probe set (not in
+ * {@code onTrainingBegin}, which DJL calls before parameters exist). In every
  * {@code onTrainingBatch} (after backward, before {@code step()}, so the parameters are those the
  * batch was computed with) it copies out the adapter factors, loss, learning rate and batch,
  * and every {@code activationEvery} steps the pooled probe activations; everything else
@@ -68,8 +69,17 @@ public final class StemmaAgent implements TrainingListener, AutoCloseable {
         return from(config, null);
     }
 
+    /**
+     * Nothing yet: DJL calls this from the {@code Trainer} constructor, before the parameters are
+     * initialised and before a job freezes its base. The agent starts at the first batch.
+     */
     @Override
     public void onTrainingBegin(Trainer trainer) {
+        // Deliberately empty; see begin().
+    }
+
+    /** Sends the manifest and builds the probe set from the model as it is before the first update. */
+    private void begin(Trainer trainer) {
         if (model == null) {
             if (!(trainer.getModel().getBlock() instanceof MonitoredModel m)) {
                 throw new IllegalStateException("the Stemma agent needs a MonitoredModel: model '"
@@ -89,6 +99,12 @@ public final class StemmaAgent implements TrainingListener, AutoCloseable {
 
     @Override
     public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+        if (end != null) {
+            throw new IllegalStateException("run " + config.runId() + " already ended; one agent records one run");
+        }
+        if (publisher == null) {
+            begin(trainer);
+        }
         long started = System.nanoTime();
         long step = model.currentStep() >= 0 ? model.currentStep() : nextStep;
         nextStep = step + 1;
