@@ -62,8 +62,9 @@ public final class StemmaAgent implements TrainingListener, AutoCloseable {
     }
 
     /**
-     * An agent for whichever model the trainer trains; that model's block must implement
-     * {@link MonitoredModel}.
+     * An agent for whichever model the trainer trains: its block if that implements
+     * {@link MonitoredModel}, else every parameter that requires a gradient and the batch
+     * indices DJL reports (no probes). What {@code -javaagent} attaches.
      */
     public static StemmaAgent from(AgentConfig config) {
         return from(config, null);
@@ -81,12 +82,8 @@ public final class StemmaAgent implements TrainingListener, AutoCloseable {
     /** Sends the manifest and builds the probe set from the model as it is before the first update. */
     private void begin(Trainer trainer) {
         if (model == null) {
-            if (!(trainer.getModel().getBlock() instanceof MonitoredModel m)) {
-                throw new IllegalStateException("the Stemma agent needs a MonitoredModel: model '"
-                        + trainer.getModel().getName() + "' has a block of " + trainer.getModel().getBlock().getClass()
-                        + "; pass one to StemmaAgent.from(config, model)");
-            }
-            model = m;
+            model = trainer.getModel().getBlock() instanceof MonitoredModel m
+                    ? m : new GenericMonitoredModel(trainer.getModel());
         }
         try {
             probes = config.activationEvery() > 0 ? ProbeSet.build(config, model, trainer.getManager()) : null;
@@ -106,6 +103,9 @@ public final class StemmaAgent implements TrainingListener, AutoCloseable {
             begin(trainer);
         }
         long started = System.nanoTime();
+        if (model instanceof GenericMonitoredModel generic) {
+            generic.observe(batchData);
+        }
         long step = model.currentStep() >= 0 ? model.currentStep() : nextStep;
         nextStep = step + 1;
         List<StepCapture.FactorCopy> factors = new ArrayList<>();

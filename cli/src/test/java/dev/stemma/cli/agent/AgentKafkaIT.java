@@ -102,7 +102,7 @@ class AgentKafkaIT {
         }
     }
 
-    private static List<StemmaRecord> consumeAll(String bootstrap, int atLeast) throws Exception {
+    static List<StemmaRecord> consumeAll(String bootstrap, int atLeast) throws Exception {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "agent-kafka-it");
