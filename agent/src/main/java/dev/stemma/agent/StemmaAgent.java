@@ -79,8 +79,15 @@ public final class StemmaAgent implements TrainingListener, AutoCloseable {
         // Deliberately empty; see begin().
     }
 
-    /** Sends the manifest and builds the probe set from the model as it is before the first update. */
-    private void begin(Trainer trainer) {
+    /**
+     * Starts recording now: sends the manifest and builds the probe set from the model as it is.
+     * Called by the first batch if not before; a job (or a benchmark) may call it earlier, once
+     * parameters are initialised, to keep probe generation out of its first step.
+     */
+    public void start(Trainer trainer) {
+        if (publisher != null) {
+            return;
+        }
         if (model == null) {
             model = trainer.getModel().getBlock() instanceof MonitoredModel m
                     ? m : new GenericMonitoredModel(trainer.getModel());
@@ -99,9 +106,7 @@ public final class StemmaAgent implements TrainingListener, AutoCloseable {
         if (end != null) {
             throw new IllegalStateException("run " + config.runId() + " already ended; one agent records one run");
         }
-        if (publisher == null) {
-            begin(trainer);
-        }
+        start(trainer);
         long started = System.nanoTime();
         if (model instanceof GenericMonitoredModel generic) {
             generic.observe(batchData);
