@@ -115,12 +115,7 @@ public final class StemmaAgent implements TrainingListener, AutoCloseable {
         nextStep = step + 1;
         List<StepCapture.FactorCopy> factors = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : model.adapterTensors().entrySet()) {
-            long[] shape = e.getValue().getShape().getShape();
-            int[] s = new int[shape.length];
-            for (int i = 0; i < s.length; i++) {
-                s[i] = Math.toIntExact(shape[i]);
-            }
-            factors.add(new StepCapture.FactorCopy(e.getKey(), s, e.getValue().toFloatArray()));
+            factors.add(new StepCapture.FactorCopy(e.getKey(), intShape(e.getValue()), e.getValue().toFloatArray()));
         }
         float loss = model.currentLoss();
         if (Float.isNaN(loss)) {
@@ -216,12 +211,7 @@ public final class StemmaAgent implements TrainingListener, AutoCloseable {
         cfg.putAll(config.describe());
         List<RunManifest.TensorShape> shapes = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : model.adapterTensors().entrySet()) {
-            long[] shape = e.getValue().getShape().getShape();
-            int[] s = new int[shape.length];
-            for (int i = 0; i < s.length; i++) {
-                s[i] = Math.toIntExact(shape[i]);
-            }
-            shapes.add(new RunManifest.TensorShape(e.getKey(), DType.FLOAT32, s));
+            shapes.add(new RunManifest.TensorShape(e.getKey(), DType.FLOAT32, intShape(e.getValue())));
         }
         Engine engine = Engine.getInstance();
         SoftwareVersions versions = new SoftwareVersions(System.getProperty("java.version"), Engine.getDjlVersion(),
@@ -229,5 +219,14 @@ public final class StemmaAgent implements TrainingListener, AutoCloseable {
         return new RunManifest(config.runId(), Instant.now(), config.provenance().seed(), versions,
                 config.provenance().baseModelSha256(), config.provenance().datasetSha256(), cfg, model.concepts(),
                 probes == null ? List.of() : probes.specs(), shapes);
+    }
+
+    private static int[] intShape(NDArray array) {
+        long[] shape = array.getShape().getShape();
+        int[] s = new int[shape.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = Math.toIntExact(shape[i]);
+        }
+        return s;
     }
 }

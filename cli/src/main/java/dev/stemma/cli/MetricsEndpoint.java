@@ -18,9 +18,11 @@ final class MetricsEndpoint implements AutoCloseable {
 
     private static boolean jvmExportsRegistered;
     private final HTTPServer server;
+    private final String host;
 
-    private MetricsEndpoint(HTTPServer server) {
+    private MetricsEndpoint(HTTPServer server, String host) {
         this.server = server;
+        this.host = host;
     }
 
     /** Starts an endpoint, or returns one that does nothing for port 0. */
@@ -29,7 +31,7 @@ final class MetricsEndpoint implements AutoCloseable {
             throw new IllegalArgumentException("metrics port " + port + " outside 0..65535");
         }
         if (port == 0) {
-            return new MetricsEndpoint(null);
+            return new MetricsEndpoint(null, host);
         }
         synchronized (MetricsEndpoint.class) {
             if (!jvmExportsRegistered) {
@@ -38,7 +40,7 @@ final class MetricsEndpoint implements AutoCloseable {
             }
         }
         try {
-            return new MetricsEndpoint(new HTTPServer(new InetSocketAddress(host, port), CollectorRegistry.defaultRegistry, true));
+            return new MetricsEndpoint(new HTTPServer(new InetSocketAddress(host, port), CollectorRegistry.defaultRegistry, true), host);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
         }
@@ -46,7 +48,7 @@ final class MetricsEndpoint implements AutoCloseable {
 
     /** Where Prometheus finds the metrics, or null when off. */
     String url() {
-        return server == null ? null : "http://" + DEFAULT_HOST + ":" + server.getPort() + "/metrics";
+        return server == null ? null : "http://" + host + ":" + server.getPort() + "/metrics";
     }
 
     @Override
