@@ -39,7 +39,7 @@ public final class TensorFile {
     public static void write(Path file, Map<String, Tensor> tensors) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+        Path tmp = parent.resolve(file.getFileName() + ".tmp");
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
