@@ -1,0 +1,74 @@
+package dev.stemma.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * {@code --config FILE}: a YAML map whose keys are a command's long option names without dashes
+ * ({@code rank: 4}, {@code concepts: [Shirt, Bag]}). The command is parsed again with the file's
+ * values first and the command line's after, so options given on the command line win.
+ */
+final class YamlConfig {
+    private YamlConfig() {}
+
+    static int rerunWith(CommandLine.Model.CommandSpec spec, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("config file " + file + " does not exist");
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("config file " + file + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("config file " + file + " must be a YAML map of option: value");
+        }
+        List<String> args = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String name = "--" + e.getKey();
+            CommandLine.Model.OptionSpec option = spec.findOption(name);
+            if (option == null || name.equals("--config")) {
+                throw new IllegalArgumentException("config file " + file + ": unknown key '" + e.getKey() + "'");
+            }
+            JsonNode v = e.getValue();
+            if (option.arity().max() == 0) {
+                if (v.asBoolean()) {
+                    args.add(name);
+                }
+            } else if (v.isArray()) {
+                List<String> parts = new ArrayList<>();
+                v.forEach(x -> parts.add(x.asText()));
+                args.add(name + "=" + String.join(",", parts));
+            } else {
+                args.add(name + "=" + v.asText());
+            }
+        }
+        List<String> original = spec.commandLine().getParseResult().originalArgs();
+        for (int i = 0; i < original.size(); i++) {
+            String a = original.get(i);
+            if (a.equals("--config")) {
+                i++;
+            } else if (!a.startsWith("--config=")) {
+                args.add(a);
+            }
+        }
+        CommandLine again = new CommandLine(spec.userObject().getClass());
+        again.setOverwrittenOptionsAllowed(true);
+        again.setParameterExceptionHandler(spec.commandLine().getParameterExceptionHandler());
+        again.setExecutionExceptionHandler(spec.commandLine().getExecutionExceptionHandler());
+        again.setOut(spec.commandLine().getOut());
+        again.setErr(spec.commandLine().getErr());
+        return again.execute(args.toArray(String[]::new));
+    }
+}

@@ -1,0 +1,118 @@
+package dev.stemma.trainer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.stemma.agent.MonitoredModel;
+import dev.stemma.protocol.BatchItem;
+import dev.stemma.trainer.model.DdimSampler;
+import dev.stemma.trainer.model.NoiseSchedule;
+import dev.stemma.trainer.model.UNet;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/** Stemma's U-Net as the agent sees it: {@link MonitoredModel} over a customisation in progress. */
+final class MonitoredUNet implements MonitoredModel {
+    private final UNet unet;
+    private final List<ProbeImage> trainingImages;
+    private final Supplier<List<BatchItem>> batch;
+
+    MonitoredUNet(UNet unet, List<ProbeImage> trainingImages, Supplier<List<BatchItem>> batch) {
+        this.unet = unet;
+        this.trainingImages = List.copyOf(trainingImages);
+        this.batch = batch;
+    }
+
+    @Override
+    public Map<String, NDArray> adapterTensors() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        unet.parametersByName().forEach((name, p) -> {
+            if (UNet.isAdapterParameter(name)) {
+                out.put(name, p.getArray());
+            }
+        });
+        return Collections.unmodifiableMap(out);
+    }
+
+    @Override
+    public List<BatchItem> currentBatch() {
+        return batch.get();
+    }
+
+    @Override
+    public List<String> tappableLayers() {
+        return unet.tappableLayers();
+    }
+
+    @Override
+    public List<String> concepts() {
+        return unet.concepts();
+    }
+
+    @Override
+    public List<ProbeImage> trainingImages() {
+        return trainingImages;
+    }
+
+    @Override
+    public NDArray generate(NDManager manager, String concept, long seed, int count) {
+        float[][] cond = new float[count][unet.conditionRows()];
+        int row = unet.conditionRow(concept);
+        for (float[] c : cond) {
+            c[row] = 1f;
+        }
+        return DdimSampler.sample(unet, manager, cond, seed, DdimSampler.DEFAULT_STEPS, DdimSampler.DEFAULT_GUIDANCE);
+    }
+
+    @Override
+    public Map<String, NDArray> probeForward(NDManager manager, NDArray cleanImages, int timestep, NDArray noise,
+                                             List<String> concepts, Set<String> layers) {
+        Shape shape = cleanImages.getShape();
+        if (!shape.equals(noise.getShape())) {
+            throw new IllegalArgumentException("noise " + noise.getShape() + " differs from images " + shape);
+        }
+        int n = (int) shape.get(0);
+        if (concepts.size() != n) {
+            throw new IllegalArgumentException(concepts.size() + " concepts for " + n + " images");
+        }
+        if (layers.isEmpty()) {
+            return Map.of();
+        }
+        float[] x0 = cleanImages.toFloatArray();
+        float[] eps = noise.toFloatArray();
+        float[] xt = new float[x0.length];
+        double ab = NoiseSchedule.alphaBar(timestep);
+        float a = (float) Math.sqrt(ab);
+        float b = (float) Math.sqrt(1 - ab);
+        for (int i = 0; i < xt.length; i++) {
+            xt[i] = a * x0[i] + b * eps[i];
+        }
+        int rows = unet.conditionRows();
+        float[] w = new float[n * rows];
+        for (int i = 0; i < n; i++) {
+            String c = concepts.get(i);
+            w[i * rows + (c == null ? 0 : unet.conditionRow(c))] = 1f;
+        }
+        float[] ts = new float[n];
+        java.util.Arrays.fill(ts, timestep);
+        Map<String, NDArray> out = new HashMap<>();
+        try (NDManager sub = manager.newSubManager()) {
+            ParameterStore ps = new ParameterStore(sub, false);
+            NDList in = new NDList(sub.create(xt, shape), sub.create(ts), sub.create(w, new Shape(n, rows)));
+            Map<String, NDArray> taps = new HashMap<>();
+            unet.forward(ps, in, false, layers, taps);
+            taps.forEach((k, v) -> {
+                v.attach(manager);
+                out.put(k, v);
+            });
+        }
+        return out;
+    }
+}

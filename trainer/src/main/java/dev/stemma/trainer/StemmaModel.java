@@ -1,0 +1,105 @@
+package dev.stemma.trainer;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.stemma.trainer.model.DdimSampler;
+import dev.stemma.trainer.model.UNet;
+import dev.stemma.trainer.model.UNetConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A base, optionally with an adapter, loaded for sampling: what {@code stemma sample}, the benchmark
+ * and replay use. Conditioning is by name (a base class or a concept) or by a mix of names.
+ */
+public final class StemmaModel implements AutoCloseable {
+    private final Model model;
+    private final UNet unet;
+
+    private StemmaModel(Model model, UNet unet) {
+        this.model = model;
+        this.unet = unet;
+    }
+
+    /** Loads the base in {@code baseDir} and, unless null, the adapter file trained on it. */
+    public static StemmaModel open(Path baseDir, Path adapterFile) {
+        UNetConfig config = ModelFiles.readBaseConfig(baseDir);
+        ModelFiles.AdapterInfo info = adapterFile == null ? null : ModelFiles.readAdapterInfo(adapterFile);
+        if (info != null && !info.baseSha256().equals(ModelFiles.baseSha256(baseDir))) {
+            throw new IllegalArgumentException("adapter " + adapterFile + " was trained on base " + info.baseSha256()
+                    + ", not on " + baseDir + " (" + ModelFiles.baseSha256(baseDir) + ")");
+        }
+        UNet unet = info == null ? new UNet(config) : new UNet(config, info.lora(), info.concepts());
+        Model model = Model.newInstance("stemma", Device.cpu(), "PyTorch");
+        try {
+            model.setBlock(unet);
+            unet.allocate(model.getNDManager());
+            ModelFiles.loadBase(baseDir, unet);
+            if (adapterFile != null) {
+                ModelFiles.loadAdapter(adapterFile, unet);
+            }
+            return new StemmaModel(model, unet);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    public List<String> baseClasses() {
+        return unet.config().classes();
+    }
+
+    public List<String> concepts() {
+        return unet.concepts();
+    }
+
+    public UNetConfig config() {
+        return unet.config();
+    }
+
+    /** The conditioning weights of one name. */
+    public float[] condition(String name) {
+        return mix(Map.of(name, 1f));
+    }
+
+    /** The conditioning weights of a mix of names (weights as given: {@code Shirt=0.5,Bag=0.5}). */
+    public float[] mix(Map<String, Float> weights) {
+        if (weights.isEmpty()) {
+            throw new IllegalArgumentException("the mix names no class or concept");
+        }
+        float[] w = new float[unet.conditionRows()];
+        weights.forEach((name, v) -> {
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException("mix weight of '" + name + "' is " + v);
+            }
+            w[unet.conditionRow(name)] += v;
+        });
+        return w;
+    }
+
+    /** DDIM samples, one per conditioning row, as CHW float arrays in [-1, 1]. */
+    public float[][] sample(float[][] condition, long seed, int steps, float guidance) {
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            NDArray images = DdimSampler.sample(unet, m, condition, seed, steps, guidance);
+            float[] all = images.toFloatArray();
+            int per = all.length / condition.length;
+            float[][] out = new float[condition.length][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = java.util.Arrays.copyOfRange(all, i * per, (i + 1) * per);
+            }
+            return out;
+        }
+    }
+
+    UNet unet() {
+        return unet;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

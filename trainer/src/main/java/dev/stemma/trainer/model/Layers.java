@@ -1,0 +1,104 @@
+package dev.stemma.trainer.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+
+/**
+ * The building blocks of the U-Net as plain functions over declared parameters. Every operation puts
+ * the activation first, so its result joins the activation's (per-step) manager, never the model's
+ * (STYLE.md: {@code param.mul(x)} would leak into the model's manager at every step).
+ */
+final class Layers {
+    private Layers() {}
+
+    static NDArray silu(NDArray x) {
+        return x.mul(Activation.sigmoid(x));
+    }
+
+    static NDArray value(ParameterStore ps, Parameter p, Device device, boolean training) {
+        return ps.getValue(p, device, training);
+    }
+
+    /** A convolution with an optional LoRA branch: y = conv(x, W) + b + scale * conv(conv(x, A), B). */
+    record Conv(Parameter weight, Parameter bias, Parameter loraA, Parameter loraB, float loraScale,
+                int stride, int pad) {
+        NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+            Device d = x.getDevice();
+            Shape s = new Shape(stride, stride);
+            Shape p = new Shape(pad, pad);
+            Shape dil = new Shape(1, 1);
+            NDArray y = Conv2d.conv2d(x, value(ps, weight, d, training), value(ps, bias, d, training), s, p, dil, 1)
+                    .singletonOrThrow();
+            if (loraA == null) {
+                return y;
+            }
+            NDArray low = Conv2d.conv2d(x, value(ps, loraA, d, training), null, s, p, dil, 1).singletonOrThrow();
+            NDArray up = Conv2d.conv2d(low, value(ps, loraB, d, training), null, new Shape(1, 1), new Shape(0, 0), dil, 1)
+                    .singletonOrThrow();
+            return y.add(up.mul(loraScale));
+        }
+    }
+
+    /** A linear map over the last axis with an optional LoRA branch. */
+    record Lin(Parameter weight, Parameter bias, Parameter loraA, Parameter loraB, float loraScale) {
+        NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+            Device d = x.getDevice();
+            NDArray y = Linear.linear(x, value(ps, weight, d, training), value(ps, bias, d, training)).singletonOrThrow();
+            if (loraA == null) {
+                return y;
+            }
+            NDArray low = Linear.linear(x, value(ps, loraA, d, training)).singletonOrThrow();
+            NDArray up = Linear.linear(low, value(ps, loraB, d, training)).singletonOrThrow();
+            return y.add(up.mul(loraScale));
+        }
+    }
+
+    /** GroupNorm (DJL has none): LayerNorm over (N, G, C/G*H*W), then a per-channel affine map. */
+    record GroupNorm(Parameter gamma, Parameter beta, int groups) {
+        NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+            Device d = x.getDevice();
+            Shape shape = x.getShape();
+            long rest = shape.size() / (shape.get(0) * groups);
+            NDArray grouped = x.reshape(shape.get(0), groups, rest);
+            Shape normalized = new Shape(rest);
+            NDArray ones = x.getManager().ones(normalized);
+            NDArray zeros = x.getManager().zeros(normalized);
+            NDArray n = LayerNorm.layerNorm(grouped, normalized, ones, zeros, 1e-5f).singletonOrThrow().reshape(shape);
+            return n.mul(value(ps, gamma, d, training)).add(value(ps, beta, d, training));
+        }
+    }
+
+    /** A residual block: GroupNorm, SiLU, conv, + embedding projection, GroupNorm, SiLU, conv, + skip. */
+    record Res(GroupNorm norm1, Conv conv1, Lin embProj, GroupNorm norm2, Conv conv2, Conv skip) {
+        NDArray apply(ParameterStore ps, NDArray x, NDArray siluEmb, boolean training) {
+            NDArray h = conv1.apply(ps, silu(norm1.apply(ps, x, training)), training);
+            NDArray e = embProj.apply(ps, siluEmb, training);
+            h = h.add(e.reshape(e.getShape().get(0), e.getShape().get(1), 1, 1));
+            h = conv2.apply(ps, silu(norm2.apply(ps, h, training)), training);
+            return h.add(skip == null ? x : skip.apply(ps, x, training));
+        }
+    }
+
+    /** Single-head self-attention over all positions, residual. */
+    record Attention(GroupNorm norm, Lin q, Lin k, Lin v, Lin out) {
+        NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+            Shape s = x.getShape();
+            long n = s.get(0);
+            long c = s.get(1);
+            NDArray h = norm.apply(ps, x, training).reshape(n, c, -1).transpose(0, 2, 1);
+            NDArray qs = q.apply(ps, h, training);
+            NDArray ks = k.apply(ps, h, training);
+            NDArray vs = v.apply(ps, h, training);
+            NDArray weights = qs.matMul(ks.transpose(0, 2, 1)).mul((float) (1.0 / Math.sqrt(c))).softmax(-1);
+            NDArray o = out.apply(ps, weights.matMul(vs), training);
+            return x.add(o.transpose(0, 2, 1).reshape(s));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.stemma.trainer.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class UNetTest {
+    static final List<String> CLASSES = List.of("a", "b", "c");
+
+    @Test
+    void shouldHaveAboutTheReferenceParameterCountAndKeepBaseNamesWhenAdapted() {
+        UNet reference = new UNet(UNetConfig.reference(1, 28, CLASSES));
+        long params = reference.parametersByName().values().stream().mapToLong(p -> p.getShape().size()).sum();
+        assertTrue(params > 500_000 && params < 650_000, "reference has " + params + " parameters");
+        UNet adapted = new UNet(UNetConfig.reference(1, 28, CLASSES), new LoraSpec(4, 4f), List.of("x"));
+        for (String name : reference.parametersByName().keySet()) {
+            assertEquals(reference.parametersByName().get(name).getShape(), adapted.parametersByName().get(name).getShape());
+        }
+        assertTrue(adapted.parametersByName().containsKey("mid.attn.q/lora_a"));
+        assertTrue(adapted.parametersByName().containsKey("down0.res.conv1/lora_b"));
+        assertTrue(adapted.parametersByName().containsKey("tokens/x"));
+    }
+
+    @Test
+    void shouldPredictNoiseOfInputShapeFor28GrayAnd32Rgb() {
+        for (UNetConfig cfg : List.of(UNetConfig.tiny(1, 28, CLASSES), UNetConfig.tiny(3, 32, CLASSES))) {
+            try (Model model = Model.newInstance("t", Device.cpu(), "PyTorch")) {
+                UNet unet = new UNet(cfg);
+                model.setBlock(unet);
+                unet.allocate(model.getNDManager());
+                unet.randomise(1, n -> true);
+                try (NDManager m = model.getNDManager().newSubManager()) {
+                    NDArray out = forward(unet, m, 2, null, null);
+                    assertEquals(new Shape(2, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize()), out.getShape());
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldLeaveTheBaseUnchangedWithFreshAdaptersAndStopAfterTheDeepestTap() {
+        UNetConfig cfg = UNetConfig.tiny(1, 28, CLASSES);
+        try (Model baseModel = Model.newInstance("b", Device.cpu(), "PyTorch");
+             Model adaptedModel = Model.newInstance("a", Device.cpu(), "PyTorch")) {
+            UNet base = new UNet(cfg);
+            baseModel.setBlock(base);
+            base.allocate(baseModel.getNDManager());
+            base.randomise(5, n -> true);
+            UNet adapted = new UNet(cfg, new LoraSpec(2, 2f), List.of("x"));
+            adaptedModel.setBlock(adapted);
+            adapted.allocate(adaptedModel.getNDManager());
+            for (Map.Entry<String, Parameter> e : base.parametersByName().entrySet()) {
+                adapted.parametersByName().get(e.getKey()).getArray().set(e.getValue().getArray().toFloatArray());
+            }
+            adapted.randomise(9, UNet::isAdapterParameter);
+            try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+                float[] b = forward(base, m, 2, null, null).toFloatArray();
+                float[] a = forward(adapted, m, 2, null, null).toFloatArray();
+                assertArrayEquals(b, a, 1e-6f);
+
+                Map<String, NDArray> taps = new HashMap<>();
+                NDArray none = forward(adapted, m, 2, Set.of("down0"), taps);
+                assertEquals(null, none);
+                assertEquals(Set.of("down0"), taps.keySet());
+                assertEquals(new Shape(2, 8, 28, 28), taps.get("down0").getShape());
+                assertThrows(IllegalArgumentException.class, () -> forward(adapted, m, 1, Set.of("nope"), new HashMap<>()));
+            }
+        }
+    }
+
+    private static NDArray forward(UNet unet, NDManager m, int n, Set<String> taps, Map<String, NDArray> out) {
+        UNetConfig cfg = unet.config();
+        int per = cfg.imageChannels() * cfg.imageSize() * cfg.imageSize();
+        float[] x = NoiseSchedule.noise(3, n * per);
+        float[] w = new float[n * unet.conditionRows()];
+        for (int i = 0; i < n; i++) {
+            w[i * unet.conditionRows() + 1 + i % CLASSES.size()] = 1f;
+        }
+        NDList in = new NDList(m.create(x, new Shape(n, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize())),
+                m.create(new float[n]).add(500), m.create(w, new Shape(n, unet.conditionRows())));
+        NDList result = unet.forward(new ParameterStore(m, false), in, false, taps, out);
+        return result.isEmpty() ? null : result.singletonOrThrow();
+    }
+}
