@@ -54,6 +54,8 @@ final class DiffusionLoop implements AutoCloseable {
     private final Path checkpointDir;
     private final Consumer<String> log;
     private volatile List<BatchItem> current = List.of();
+    private volatile long currentStep = -1;
+    private volatile float currentLoss = Float.NaN;
 
     DiffusionLoop(UNet unet, Model model, Examples examples, LoopSettings settings, double priorFraction,
                   Predicate<String> trainableNames, float emaDecay, Path checkpointDir,
@@ -89,6 +91,21 @@ final class DiffusionLoop implements AutoCloseable {
     /** The batch of the step being trained, as listeners see it. */
     List<BatchItem> currentBatch() {
         return current;
+    }
+
+    /** The 0-based number of the step being trained, or -1 before the first. */
+    long currentStep() {
+        return currentStep;
+    }
+
+    /** The loss of the step being trained, as listeners see it. */
+    float currentLoss() {
+        return currentLoss;
+    }
+
+    /** The learning rate the step being trained applies. */
+    float currentLearningRate() {
+        return currentStep < 0 ? 0f : settings.learningRateAt(currentStep);
     }
 
     Map<String, Parameter> trainable() {
@@ -128,6 +145,7 @@ final class DiffusionLoop implements AutoCloseable {
     private float step(long step) {
         List<BatchItem> items = planner.plan(step);
         current = items;
+        currentStep = step;
         int n = items.size();
         int c = unet.config().imageChannels();
         int s = unet.config().imageSize();
@@ -160,6 +178,7 @@ final class DiffusionLoop implements AutoCloseable {
                 gc.backward(loss);
             }
             float lossValue = loss.getFloat();
+            currentLoss = lossValue;
             if (!Float.isFinite(lossValue)) {
                 throw new IllegalStateException("step " + step + ": training loss is " + lossValue
                         + "; stopped (lower --lr or --clip-norm)");

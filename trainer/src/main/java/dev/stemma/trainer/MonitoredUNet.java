@@ -22,12 +22,13 @@ import java.util.function.Supplier;
 final class MonitoredUNet implements MonitoredModel {
     private final UNet unet;
     private final List<ProbeImage> trainingImages;
-    private final Supplier<List<BatchItem>> batch;
+    private final Supplier<DiffusionLoop> loop;
 
-    MonitoredUNet(UNet unet, List<ProbeImage> trainingImages, Supplier<List<BatchItem>> batch) {
+    /** {@code loop} gives the running loop, or null before it exists. */
+    MonitoredUNet(UNet unet, List<ProbeImage> trainingImages, Supplier<DiffusionLoop> loop) {
         this.unet = unet;
         this.trainingImages = List.copyOf(trainingImages);
-        this.batch = batch;
+        this.loop = loop;
     }
 
     @Override
@@ -43,7 +44,26 @@ final class MonitoredUNet implements MonitoredModel {
 
     @Override
     public List<BatchItem> currentBatch() {
-        return batch.get();
+        DiffusionLoop l = loop.get();
+        return l == null ? List.of() : l.currentBatch();
+    }
+
+    @Override
+    public float currentLoss() {
+        DiffusionLoop l = loop.get();
+        return l == null ? Float.NaN : l.currentLoss();
+    }
+
+    @Override
+    public float currentLearningRate() {
+        DiffusionLoop l = loop.get();
+        return l == null ? 0f : l.currentLearningRate();
+    }
+
+    @Override
+    public long currentStep() {
+        DiffusionLoop l = loop.get();
+        return l == null ? -1 : l.currentStep();
     }
 
     @Override

@@ -134,8 +134,7 @@ public final class StemmaTrainer {
                 addPrior(unet, examples, config, log);
             }
             DiffusionLoop[] loopRef = new DiffusionLoop[1];
-            MonitoredUNet monitored = new MonitoredUNet(unet, probes, () -> loopRef[0] == null ? List.of()
-                    : loopRef[0].currentBatch());
+            MonitoredUNet monitored = new MonitoredUNet(unet, probes, () -> loopRef[0]);
             List<TrainingListener> extra = listeners.apply(monitored);
             try (DiffusionLoop loop = new DiffusionLoop(unet, model, examples, config.loop(), config.priorFraction(),
                     UNet::isAdapterParameter, 0f, dir, extra, log)) {

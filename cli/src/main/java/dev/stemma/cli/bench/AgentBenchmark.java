@@ -1,8 +1,10 @@
 package dev.stemma.cli.bench;
 
+import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import dev.stemma.agent.AgentConfig;
+import dev.stemma.agent.MonitoredModel;
 import dev.stemma.agent.StemmaAgent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,93 +14,131 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Measures the agent's cost to training: one workload is stepped in segments, each segment
- * either without the agent (the baseline) or with one agent option, in an order that rotates
- * every round, so that drift of the machine hits every option alike. The slowdown of an option
- * is the median over rounds of (its ms per step / the same round's baseline ms per step) - 1.
- * Time spent flushing the agent after a segment is reported apart, not counted as training time.
+ * Measures the agent's cost to training within one customisation: after a warm-up, the run is cut
+ * into segments of {@code segmentSteps} steps, each either without the agent (the baseline) or
+ * with one agent option, in an order that rotates every round, so that drift of the machine hits
+ * every option alike. A segment's time runs from its first batch (after the agent's set-up) to
+ * the next segment's first batch (before the previous agent is flushed), so set-up and flush are
+ * reported apart and not counted as training time. The slowdown of an option is the median over
+ * rounds of (its ms per step / the same round's baseline ms per step) - 1.
  */
-final class AgentBenchmark {
-    private static final TrainingListener NONE = new TrainingListenerAdapter() {};
+public final class AgentBenchmark {
 
-    /** One agent option: a name and its config (null for the baseline). */
-    record Option(String name, AgentConfig config, double barPercent) {}
+    /** One agent option: a name, its config (null for the baseline) and its bar in percent. */
+    public record Option(String name, AgentConfig config, double barPercent) {}
 
     /** The figures of one option. */
-    record Result(String name, double medianMsPerStep, double slowdownPercent, double[] roundSlowdownPercent,
-                  double medianFlushMs, double barPercent, boolean meetsBar) {}
+    public record Result(String name, double medianMsPerStep, double slowdownPercent, double[] roundSlowdownPercent,
+                         double medianSetupMs, double medianFlushMs, double barPercent, boolean meetsBar) {}
 
     private final int rounds;
     private final int warmupSteps;
     private final int segmentSteps;
+    private final List<Option> options;
     private final Consumer<String> progress;
 
-    AgentBenchmark(int rounds, int warmupSteps, int segmentSteps, Consumer<String> progress) {
-        if (rounds < 1 || segmentSteps < 1 || warmupSteps < 0) {
-            throw new IllegalArgumentException("rounds and segment steps must be positive, warm-up not negative");
+    public AgentBenchmark(int rounds, int warmupSteps, int segmentSteps, List<Option> options, Consumer<String> progress) {
+        if (rounds < 1 || segmentSteps < 2 || warmupSteps < 0) {
+            throw new IllegalArgumentException("rounds must be positive, segments at least 2 steps, warm-up not negative");
         }
         this.rounds = rounds;
         this.warmupSteps = warmupSteps;
         this.segmentSteps = segmentSteps;
-        this.progress = progress;
-    }
-
-    List<Result> run(TrainingWorkload workload, List<Option> options) {
-        for (int i = 0; i < warmupSteps; i++) {
-            workload.step(NONE);
-        }
         List<Option> all = new ArrayList<>();
         all.add(new Option("baseline", null, Double.NaN));
         all.addAll(options);
-        Map<String, double[]> msPerStep = new LinkedHashMap<>();
-        Map<String, double[]> flushMs = new LinkedHashMap<>();
-        for (Option o : all) {
-            msPerStep.put(o.name(), new double[rounds]);
-            flushMs.put(o.name(), new double[rounds]);
-        }
-        int segment = 0;
-        for (int r = 0; r < rounds; r++) {
-            for (int k = 0; k < all.size(); k++) {
-                Option o = all.get((k + r) % all.size());
-                double[] timing = segment(workload, o, "bench-" + segment++);
-                msPerStep.get(o.name())[r] = timing[0];
-                flushMs.get(o.name())[r] = timing[1];
-                progress.accept(String.format("round %d/%d %-28s %.1f ms/step", r + 1, rounds, o.name(), timing[0]));
+        this.options = List.copyOf(all);
+        this.progress = progress;
+    }
+
+    /** Training steps the customisation must run for the whole schedule. */
+    public int totalSteps() {
+        return warmupSteps + rounds * options.size() * segmentSteps + 1;
+    }
+
+    /** The listener to attach to the customisation; it drives the schedule. */
+    public TrainingListener listener(MonitoredModel model) {
+        return new Schedule(model);
+    }
+
+    /** The results, once the customisation ran {@link #totalSteps()} steps. */
+    public List<Result> results() {
+        return results;
+    }
+
+    private final Map<String, double[]> msPerStep = new LinkedHashMap<>();
+    private final Map<String, double[]> setupMs = new LinkedHashMap<>();
+    private final Map<String, double[]> flushMs = new LinkedHashMap<>();
+    private final List<Result> results = new ArrayList<>();
+
+    private final class Schedule extends TrainingListenerAdapter {
+        private final MonitoredModel model;
+        private long step;
+        private StemmaAgent agent;
+        private Option current;
+        private int currentRound;
+        private long segmentStart;
+
+        Schedule(MonitoredModel model) {
+            this.model = model;
+            for (Option o : options) {
+                msPerStep.put(o.name(), new double[rounds]);
+                setupMs.put(o.name(), new double[rounds]);
+                flushMs.put(o.name(), new double[rounds]);
             }
         }
+
+        @Override
+        public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+            long s = step++;
+            if (s >= warmupSteps && (s - warmupSteps) % segmentSteps == 0) {
+                long now = System.nanoTime();
+                if (current != null) {
+                    msPerStep.get(current.name())[currentRound] = (now - segmentStart) / 1e6 / segmentSteps;
+                    long f0 = System.nanoTime();
+                    if (agent != null) {
+                        agent.onTrainingEnd(trainer);
+                    }
+                    flushMs.get(current.name())[currentRound] = (System.nanoTime() - f0) / 1e6;
+                    progress.accept(String.format("round %d/%d  %-34s %7.1f ms/step", currentRound + 1, rounds,
+                            current.name(), msPerStep.get(current.name())[currentRound]));
+                    agent = null;
+                    current = null;
+                }
+                int segment = (int) ((s - warmupSteps) / segmentSteps);
+                if (segment < rounds * options.size()) {
+                    currentRound = segment / options.size();
+                    current = options.get((segment % options.size() + currentRound) % options.size());
+                    long a0 = System.nanoTime();
+                    if (current.config() != null) {
+                        agent = StemmaAgent.from(current.config().withRunId("bench-agent-" + segment), model);
+                        agent.start(trainer);
+                    }
+                    setupMs.get(current.name())[currentRound] = (System.nanoTime() - a0) / 1e6;
+                    segmentStart = System.nanoTime();
+                } else if (results.isEmpty()) {
+                    summarise();
+                }
+            }
+            if (agent != null) {
+                agent.onTrainingBatch(trainer, batchData);
+            }
+        }
+    }
+
+    private void summarise() {
         double[] base = msPerStep.get("baseline");
-        List<Result> results = new ArrayList<>();
-        for (Option o : all) {
+        for (Option o : options) {
             double[] ms = msPerStep.get(o.name());
             double[] ratios = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 ratios[r] = 100.0 * (ms[r] / base[r] - 1);
             }
             double slowdown = median(ratios);
-            results.add(new Result(o.name(), median(ms), slowdown, ratios, median(flushMs.get(o.name())),
-                    o.barPercent(), Double.isNaN(o.barPercent()) || slowdown <= o.barPercent()));
+            results.add(new Result(o.name(), median(ms), slowdown, ratios, median(setupMs.get(o.name())),
+                    median(flushMs.get(o.name())), o.barPercent(),
+                    Double.isNaN(o.barPercent()) || slowdown <= o.barPercent()));
         }
-        return results;
-    }
-
-    /** Runs one segment; returns {ms per step, ms to flush the agent afterwards}. */
-    private double[] segment(TrainingWorkload workload, Option option, String runId) {
-        StemmaAgent agent = option.config() == null ? null
-                : StemmaAgent.from(option.config().withRunId(runId), workload.model());
-        TrainingListener listener = agent == null ? NONE : agent;
-        if (agent != null) {
-            agent.start(workload.trainer()); // probe generation is set-up, not a training step
-        }
-        long start = System.nanoTime();
-        for (int i = 0; i < segmentSteps; i++) {
-            workload.step(listener);
-        }
-        long trained = System.nanoTime();
-        if (agent != null) {
-            agent.onTrainingEnd(workload.trainer());
-        }
-        long flushed = System.nanoTime();
-        return new double[] {(trained - start) / 1e6 / segmentSteps, (flushed - trained) / 1e6};
     }
 
     static double median(double[] values) {

@@ -1,0 +1,108 @@
+package dev.stemma.cli.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stemma.agent.AgentConfig;
+import dev.stemma.agent.RunProvenance;
+import dev.stemma.cli.embedded.EmbeddedKafka;
+import dev.stemma.cli.embedded.EmbeddedKafkaConfig;
+import dev.stemma.protocol.DType;
+import dev.stemma.trainer.CustomiseConfig;
+import dev.stemma.trainer.LoopSettings;
+import dev.stemma.trainer.StemmaTrainer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * {@code stemma bench agent}: the default customisation of the shipped base, run once with the
+ * agent switched between options segment by segment ({@link AgentBenchmark}), against a real
+ * embedded broker. Prints one JSON document.
+ */
+public final class AgentBenchRun {
+    private AgentBenchRun() {}
+
+    /** The benchmark's settings. */
+    public record Settings(Path base, String dataSpec, Path work, int rounds, int warmupSteps, int segmentSteps,
+                           int probesPerConcept, List<String> only) {}
+
+    public static String run(Settings s, Consumer<String> log) throws IOException {
+        List<String> concepts = CustomiseConfig.DEFAULT_CONCEPTS;
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.at(s.work().resolve("kafka")))) {
+            RunProvenance provenance = new RunProvenance(LoopSettings.SEED, "bench", Map.of(), Map.of());
+            AgentConfig d = AgentConfig.defaults("bench-agent", kafka.bootstrapServers(), provenance)
+                    .withProbes(s.probesPerConcept(), 2);
+            int probes = s.probesPerConcept() * concepts.size() + 2 * concepts.size();
+            List<AgentBenchmark.Option> options = new ArrayList<>();
+            options.add(new AgentBenchmark.Option("a: factors every step", d.withActivationEvery(0), 2));
+            options.add(new AgentBenchmark.Option("b: + " + probes + " probes every 10 steps", d.withActivationEvery(10), 5));
+            options.add(new AgentBenchmark.Option("c: + " + probes + " probes every step", d.withActivationEvery(1), 25));
+            options.add(new AgentBenchmark.Option("c1: c, one timestep (600)",
+                    variant(d, List.of(600), d.layers(), d.activationDtype(), 64), 25));
+            options.add(new AgentBenchmark.Option("c2: c, forward stops at mid",
+                    variant(d, d.timesteps(), List.of("mid"), d.activationDtype(), 64), 25));
+            options.add(new AgentBenchmark.Option("c3: c, stops at mid, one timestep",
+                    variant(d, List.of(600), List.of("mid"), d.activationDtype(), 64), 25));
+            options.add(new AgentBenchmark.Option("c4: c, float32 activations",
+                    variant(d, d.timesteps(), d.layers(), DType.FLOAT32, 64), 25));
+            options.add(new AgentBenchmark.Option("c5: c, probes in batches of 16",
+                    variant(d, d.timesteps(), d.layers(), d.activationDtype(), 16), 25));
+            if (!s.only().isEmpty()) {
+                options.removeIf(o -> !s.only().contains(o.name().substring(0, o.name().indexOf(':'))));
+            }
+            AgentBenchmark bench = new AgentBenchmark(s.rounds(), s.warmupSteps(), s.segmentSteps(), options, log);
+            CustomiseConfig config = CustomiseConfig.defaults(s.base(), s.dataSpec(), concepts, "bench-agent",
+                    s.work().resolve("bench-agent.adapter"));
+            config = config.withLoop(config.loop().withSteps(bench.totalSteps()));
+            log.accept("customising " + bench.totalSteps() + " steps; the agent changes every " + s.segmentSteps() + " steps");
+            StemmaTrainer.customise(config, model -> List.of(bench.listener(model)), log);
+            return json(s, probes, bench.results());
+        }
+    }
+
+    private static AgentConfig variant(AgentConfig d, List<Integer> timesteps, List<String> layers, DType dtype,
+                                       int probeBatch) {
+        return new AgentConfig(d.runId(), d.bootstrapServers(), d.topic(), 1, d.probesPerConcept(),
+                d.generationsPerConcept(), layers, timesteps, d.conditionings(), d.poolings(), dtype, probeBatch,
+                d.queueCapacityBytes(), d.backpressure(), d.spillDir(), d.compression(), d.provenance());
+    }
+
+    private static String json(Settings s, int probes, List<AgentBenchmark.Result> results) throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        root.put("benchmark", "agent");
+        root.put("method", "one customisation; segments of " + s.segmentSteps() + " steps rotate baseline and options each"
+                + " round; slowdown = median over rounds of (option ms/step / baseline ms/step of the round) - 1");
+        root.put("rounds", s.rounds());
+        root.put("probes", probes);
+        root.put("cores", Runtime.getRuntime().availableProcessors());
+        ArrayNode arr = root.putArray("options");
+        for (AgentBenchmark.Result r : results) {
+            ObjectNode o = arr.addObject();
+            o.put("name", r.name());
+            o.put("medianMsPerStep", round(r.medianMsPerStep()));
+            o.put("slowdownPercent", round(r.slowdownPercent()));
+            ArrayNode rs = o.putArray("roundSlowdownPercent");
+            for (double v : r.roundSlowdownPercent()) {
+                rs.add(round(v));
+            }
+            o.put("medianSetupMs", round(r.medianSetupMs()));
+            o.put("medianFlushMs", round(r.medianFlushMs()));
+            if (!Double.isNaN(r.barPercent())) {
+                o.put("barPercent", r.barPercent());
+                o.put("meetsBar", r.meetsBar());
+            }
+        }
+        return json.writeValueAsString(root);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+}
