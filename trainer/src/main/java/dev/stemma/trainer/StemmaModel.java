@@ -94,6 +94,43 @@ public final class StemmaModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the adapter tensors (LoRA factors and concept tokens) by {@code tensors}, by name:
+     * replay of a recorded step, base + factors(t). Every adapter tensor of the model must be given,
+     * with its shape's element count.
+     */
+    public void setAdapterTensors(Map<String, float[]> tensors) {
+        unet.parametersByName().forEach((name, p) -> {
+            if (!UNet.isAdapterParameter(name)) {
+                return;
+            }
+            float[] v = tensors.get(name);
+            if (v == null) {
+                throw new IllegalArgumentException("replay lacks adapter tensor " + name);
+            }
+            if (v.length != p.getShape().size()) {
+                throw new IllegalArgumentException("adapter tensor " + name + " has " + v.length + " values, the model's has "
+                        + p.getShape().size());
+            }
+            p.getArray().set(v);
+        });
+    }
+
+    /**
+     * The denoiser's noise prediction for one image {@code x} (CHW, in [-1, 1]) at diffusion
+     * timestep {@code timestep} under conditioning weights {@code condition} (see {@link #mix}).
+     */
+    public float[] predictNoise(float[] x, int timestep, float[] condition) {
+        int c = unet.config().imageChannels();
+        int size = unet.config().imageSize();
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(m, false);
+            ai.djl.ndarray.NDList in = new ai.djl.ndarray.NDList(m.create(x, new ai.djl.ndarray.types.Shape(1, c, size, size)),
+                    m.create(new float[] {timestep}), m.create(condition, new ai.djl.ndarray.types.Shape(1, condition.length)));
+            return unet.forward(ps, in, false, null, null).singletonOrThrow().toFloatArray();
+        }
+    }
+
     UNet unet() {
         return unet;
     }
