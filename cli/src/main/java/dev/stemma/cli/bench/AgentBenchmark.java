@@ -3,6 +3,7 @@ package dev.stemma.cli.bench;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
+import dev.stemma.agent.AfterStepListener;
 import dev.stemma.agent.AgentConfig;
 import dev.stemma.agent.MonitoredModel;
 import dev.stemma.agent.StemmaAgent;
@@ -71,7 +72,7 @@ public final class AgentBenchmark {
     private final Map<String, double[]> flushMs = new LinkedHashMap<>();
     private final List<Result> results = new ArrayList<>();
 
-    private final class Schedule extends TrainingListenerAdapter {
+    private final class Schedule extends TrainingListenerAdapter implements AfterStepListener {
         private final MonitoredModel model;
         private long step;
         private StemmaAgent agent;
@@ -91,7 +92,7 @@ public final class AgentBenchmark {
         @Override
         public void onTrainingBatch(Trainer trainer, BatchData batchData) {
             long s = step++;
-            if (s >= warmupSteps && (s - warmupSteps) % segmentSteps == 0) {
+            if (isSegmentBoundary(s)) {
                 long now = System.nanoTime();
                 if (current != null) {
                     msPerStep.get(current.name())[currentRound] = (now - segmentStart) / 1e6 / segmentSteps;
@@ -124,6 +125,17 @@ public final class AgentBenchmark {
                 agent.onTrainingBatch(trainer, batchData);
             }
         }
+
+        @Override
+        public void afterStep(Trainer trainer, long s) {
+            if (agent != null && !isSegmentBoundary(s + 1)) {
+                agent.afterStep(trainer, s);
+            }
+        }
+    }
+
+    private boolean isSegmentBoundary(long s) {
+        return s >= warmupSteps && (s - warmupSteps) % segmentSteps == 0;
     }
 
     private void summarise() {
