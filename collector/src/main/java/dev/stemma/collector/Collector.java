@@ -97,6 +97,14 @@ public final class Collector {
         return true;
     }
 
+    /**
+     * The Kafka consumer settings the collector's consumers use (fetch sizes, poll size, manual
+     * commits), so that a baseline consumer in a benchmark reads under the same settings.
+     */
+    public static java.util.Properties consumerProperties(CollectorConfig config) {
+        return ConsumerLoop.consumerProperties(config, 0);
+    }
+
     /** The metrics this collector reports to. */
     public CollectorMetrics metrics() {
         return metrics;
