@@ -31,6 +31,11 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -137,6 +142,7 @@ final class CollectorBenchmark {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1 << 20));
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(64 << 20));
+        createTopic();
         long records = 0;
         long bytes = 0;
         long target = megabytes * 1_000_000L;
@@ -166,6 +172,30 @@ final class CollectorBenchmark {
             }
         }
         return new long[] {records, bytes};
+    }
+
+    /**
+     * Creates the topic before producing: an idempotent producer racing the auto-creation of a
+     * topic got stuck on OUT_OF_ORDER_SEQUENCE_NUMBER here.
+     */
+    private void createTopic() throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "stemma-bench-admin");
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(List.of(new NewTopic(topic, RUNS, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic);
+                if (d.partitions().size() == RUNS && d.partitions().stream().allMatch(i -> i.leader() != null)) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + topic + " has no leaders after 60 s");
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     private long send(KafkaProducer<byte[], byte[]> producer, StemmaRecord record, List<Future<RecordMetadata>> sent) {

@@ -65,8 +65,9 @@ final class StoreHandles implements AutoCloseable {
                 .setKeepLogFileNum(4);
         ColumnFamilyOptions cfOptions = new ColumnFamilyOptions()
                 .setWriteBufferSize(WRITE_BUFFER_BYTES)
-                // Tensors are float noise to a compressor; LZ4 still shrinks keys and metrics cheaply.
-                .setCompressionType(CompressionType.LZ4_COMPRESSION);
+                // Tensors are float noise to a compressor (LZ4 saved nothing on them, see STYLE.md):
+                // compressing would cost CPU on every flush and compaction for no space.
+                .setCompressionType(CompressionType.NO_COMPRESSION);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         for (ColumnFamily cf : ColumnFamily.values()) {
