@@ -13,9 +13,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Stemma.Version.class,
         description = "Says where a generated image comes from, from what was recorded while its model was customised.",
-        subcommands = {BrokerCommand.class, PretrainCommand.class, TrainCommand.class, SampleCommand.class, JudgeCommand.class,
-                BenchCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {BrokerCommand.class, PretrainCommand.class, TrainCommand.class, SampleCommand.class,
+                CollectCommand.class, VerifyCommand.class, ExportCommand.class, ReplayCommand.class, JudgeCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Stemma implements Runnable {
 
     /** Exit code for bad input: an unknown option, a missing file, an invalid value. */

@@ -122,15 +122,31 @@ public final class Tensor {
         return out;
     }
 
-    /** Whether any element is NaN or infinite. */
+    /**
+     * Whether any element is NaN or infinite: an all-ones exponent, tested on the raw bits
+     * without widening to a float array (the collector checks every tensor it stores).
+     */
     public boolean hasNonFinite() {
-        for (float v : toFloatArray()) {
-            if (!Float.isFinite(v)) {
+        if (dtype == DType.FLOAT32) {
+            for (int i = 0; i + 4 <= data.length; i += 4) {
+                if (((int) FLOAT32_BITS.get(data, i) & 0x7f800000) == 0x7f800000) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (int i = 0; i + 2 <= data.length; i += 2) {
+            if (((short) FLOAT16_BITS.get(data, i) & 0x7c00) == 0x7c00) {
                 return true;
             }
         }
         return false;
     }
+
+    private static final java.lang.invoke.VarHandle FLOAT32_BITS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle FLOAT16_BITS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** A copy of the little-endian element data. */
     public byte[] toByteArray() {

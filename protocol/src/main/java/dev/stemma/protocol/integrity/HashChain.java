@@ -43,6 +43,24 @@ public final class HashChain {
         return new HashChain(sha.digest());
     }
 
+    /**
+     * A chain that continues after a stored link: {@code link} is the link after {@code lastStep}
+     * (or the genesis link with {@code lastStep} -1). What lets the collector extend a run's
+     * chain from the store instead of keeping every run's chain in memory. {@link #length()}
+     * counts only the steps appended after resuming.
+     */
+    public static HashChain resume(byte[] link, long lastStep) {
+        if (link == null || link.length != 32) {
+            throw new IllegalArgumentException("a chain link is 32 bytes");
+        }
+        if (lastStep < -1) {
+            throw new IllegalArgumentException("last step " + lastStep + " is below -1");
+        }
+        HashChain chain = new HashChain(link.clone());
+        chain.lastStep = lastStep;
+        return chain;
+    }
+
     /** Appends a step; steps must come in strictly increasing order. Returns the new link. */
     public byte[] append(StepSnapshot snapshot) {
         return append(snapshot.step(), RecordCodec.encode(snapshot));

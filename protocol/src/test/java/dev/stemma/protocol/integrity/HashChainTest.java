@@ -56,4 +56,16 @@ class HashChainTest {
         }
         return c;
     }
+
+    @Test
+    void shouldGiveSameDigestWhenResumedFromStoredLink() {
+        HashChain whole = chain(3, -1);
+        HashChain firstTwo = HashChain.start("r");
+        firstTwo.append(SampleRecords.step("r", 0, new Random(0)));
+        byte[] link = firstTwo.append(SampleRecords.step("r", 1, new Random(1)));
+        HashChain resumed = HashChain.resume(link, 1);
+        resumed.append(SampleRecords.step("r", 2, new Random(2)));
+        assertArrayEquals(whole.digest(), resumed.digest());
+        assertThrows(IllegalArgumentException.class, () -> resumed.append(SampleRecords.step("r", 2, new Random(2))));
+    }
 }

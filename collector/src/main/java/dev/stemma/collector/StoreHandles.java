@@ -1,0 +1,121 @@
+package dev.stemma.collector;
+
+import dev.stemma.protocol.store.ColumnFamily;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+
+/**
+ * The open RocksDB instance of one store with its options and one handle per
+ * {@link ColumnFamily}: opened together, closed together in order (handles, db, options) and
+ * idempotently, as Kafka Streams' RocksDBStore does.
+ */
+final class StoreHandles implements AutoCloseable {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private static final long WRITE_BUFFER_BYTES = 64L << 20;
+
+    private final Path dir;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final List<ColumnFamilyHandle> handleList;
+    private final Map<ColumnFamily, ColumnFamilyHandle> handles;
+    private final RocksDB db;
+    private boolean closed;
+
+    private StoreHandles(Path dir, DBOptions dbOptions, ColumnFamilyOptions cfOptions, List<ColumnFamilyHandle> handleList,
+                         RocksDB db) {
+        this.dir = dir;
+        this.dbOptions = dbOptions;
+        this.cfOptions = cfOptions;
+        this.handleList = handleList;
+        this.db = db;
+        this.handles = new EnumMap<>(ColumnFamily.class);
+        ColumnFamily[] kinds = ColumnFamily.values();
+        for (int i = 0; i < kinds.length; i++) {
+            handles.put(kinds[i], handleList.get(i + 1)); // index 0 is RocksDB's default family
+        }
+    }
+
+    /**
+     * Opens the store in {@code dir}. Read-write creates it if missing and takes RocksDB's lock
+     * (one writer per store); read-only needs an existing store and takes no lock, so readers
+     * can look at a store a collector is writing.
+     */
+    static StoreHandles open(Path dir, boolean readOnly) {
+        if (readOnly && !Files.isRegularFile(dir.resolve("CURRENT"))) {
+            throw new IllegalArgumentException("no Stemma store at " + dir + " (expected a RocksDB directory written by 'stemma collect')");
+        }
+        DBOptions dbOptions = new DBOptions()
+                .setCreateIfMissing(true)
+                .setCreateMissingColumnFamilies(true)
+                .setMaxBackgroundJobs(2)
+                .setKeepLogFileNum(4);
+        ColumnFamilyOptions cfOptions = new ColumnFamilyOptions()
+                .setWriteBufferSize(WRITE_BUFFER_BYTES)
+                // Tensors are float noise to a compressor (LZ4 saved nothing on them, see STYLE.md):
+                // compressing would cost CPU on every flush and compaction for no space.
+                .setCompressionType(CompressionType.NO_COMPRESSION);
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+        for (ColumnFamily cf : ColumnFamily.values()) {
+            descriptors.add(new ColumnFamilyDescriptor(cf.storeName(), cfOptions));
+        }
+        List<ColumnFamilyHandle> handleList = new ArrayList<>();
+        try {
+            if (!readOnly) {
+                Files.createDirectories(dir);
+            }
+            RocksDB db = readOnly
+                    ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, handleList)
+                    : RocksDB.open(dbOptions, dir.toString(), descriptors, handleList);
+            return new StoreHandles(dir, dbOptions, cfOptions, handleList, db);
+        } catch (RocksDBException | java.io.IOException e) {
+            handleList.forEach(ColumnFamilyHandle::close);
+            cfOptions.close();
+            dbOptions.close();
+            throw new StoreException("cannot open store " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    RocksDB db() {
+        return db;
+    }
+
+    ColumnFamilyHandle cf(ColumnFamily family) {
+        return handles.get(family);
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** Wraps a RocksDB failure with this store's name and what was being done. */
+    StoreException failure(String doing, RocksDBException e) {
+        return new StoreException("store " + dir + ": " + doing + " failed: " + e.getMessage(), e);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        handleList.forEach(ColumnFamilyHandle::close);
+        db.close();
+        cfOptions.close();
+        dbOptions.close();
+    }
+}
