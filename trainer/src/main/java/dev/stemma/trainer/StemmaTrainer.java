@@ -30,6 +30,11 @@ import java.util.function.Function;
 public final class StemmaTrainer {
     private StemmaTrainer() {}
 
+    /** The sha256 of a base model directory's weights: what run manifests and adapters name it by. */
+    public static String baseSha256(Path baseDir) {
+        return ModelFiles.baseSha256(baseDir);
+    }
+
     /** What a pretraining run produced. */
     public record PretrainResult(Path baseDir, List<Float> losses, double millisPerStep, String sha256) {}
 

@@ -52,6 +52,10 @@ public final class AgentBenchRun {
                     variant(d, d.timesteps(), d.layers(), DType.FLOAT32, 64), 25));
             options.add(new AgentBenchmark.Option("c5: c, probes in batches of 16",
                     variant(d, d.timesteps(), d.layers(), d.activationDtype(), 16), 25));
+            options.add(new AgentBenchmark.Option("c6: c, probes on the training thread only", d.withActivationEvery(1), 25,
+                    false));
+            options.add(new AgentBenchmark.Option("b1: b, stops at mid", variant(d, d.timesteps(), List.of("mid"),
+                    d.activationDtype(), 64).withActivationEvery(10), 5));
             if (!s.only().isEmpty()) {
                 options.removeIf(o -> !s.only().contains(o.name().substring(0, o.name().indexOf(':'))));
             }

@@ -25,8 +25,15 @@ import java.util.function.Consumer;
  */
 public final class AgentBenchmark {
 
-    /** One agent option: a name, its config (null for the baseline) and its bar in percent. */
-    public record Option(String name, AgentConfig config, double barPercent) {}
+    /**
+     * One agent option: a name, its config (null for the baseline), its bar in percent, and whether
+     * probes may run beside training ({@link AfterStepListener}) or only on the training thread.
+     */
+    public record Option(String name, AgentConfig config, double barPercent, boolean overlapProbes) {
+        public Option(String name, AgentConfig config, double barPercent) {
+            this(name, config, barPercent, true);
+        }
+    }
 
     /** The figures of one option. */
     public record Result(String name, double medianMsPerStep, double slowdownPercent, double[] roundSlowdownPercent,
@@ -128,7 +135,7 @@ public final class AgentBenchmark {
 
         @Override
         public void afterStep(Trainer trainer, long s) {
-            if (agent != null && !isSegmentBoundary(s + 1)) {
+            if (agent != null && current.overlapProbes() && !isSegmentBoundary(s + 1)) {
                 agent.afterStep(trainer, s);
             }
         }
