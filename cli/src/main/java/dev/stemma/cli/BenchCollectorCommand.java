@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "collector", mixinStandardHelpOptions = true,
         description = {"Fills a fresh topic with synthetic step snapshots, then alternates a raw consumer (read and count bytes)"
                 + " and the collector (read, check, write to a fresh store with the WAL synced, commit) over it from offset 0,"
-                + " and prints both MB/s per round, their medians and the ratio as JSON."})
+                + " after one unmeasured warm-up pair, and prints both MB/s per round, their medians and the ratio as JSON."})
 final class BenchCollectorCommand implements Callable<Integer> {
 
     @Option(names = "--mb", defaultValue = "200", paramLabel = "MB",

@@ -114,6 +114,9 @@ final class CollectorBenchmark {
 
     Result run() throws Exception {
         long[] produced = fill();
+        // One unmeasured pair first: the JIT compiles the decode and write paths, the broker's log is read into the page cache.
+        timeRaw(produced[0]);
+        timeCollector(-1);
         double[] raw = new double[rounds];
         double[] collector = new double[rounds];
         for (int round = 0; round < rounds; round++) {

@@ -59,7 +59,12 @@ final class StoreWriter implements AutoCloseable {
         int nSteps = 0;
         int nEnds = 0;
         long bytes = 0;
-        try (WriteBatch batch = new WriteBatch()) {
+        long incoming = 0;
+        for (IncomingRecord in : records) {
+            incoming += in.size() + 256;
+        }
+        // Reserve the batch's buffer up front: growing a many-MB batch by doubling copied it several times.
+        try (WriteBatch batch = new WriteBatch((int) Math.min(incoming, Integer.MAX_VALUE - 8))) {
             for (IncomingRecord in : records) {
                 StemmaRecord record;
                 try {
