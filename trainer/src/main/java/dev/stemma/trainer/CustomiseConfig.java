@@ -19,7 +19,7 @@ public record CustomiseConfig(Path base, String dataSpec, List<String> concepts,
     public static final List<String> DEFAULT_CONCEPTS = List.of("Shirt", "Sneaker", "Bag", "Ankle boot");
     public static final int DEFAULT_IMAGES_PER_CONCEPT = 80;
     public static final double DEFAULT_PRIOR_FRACTION = 0.25;
-    public static final int DEFAULT_PRIOR_PER_CLASS = 32;
+    public static final int DEFAULT_PRIOR_PER_CLASS = 16;
     /** Concept tokens start as the mean class embedding and must travel far: they learn this much faster. */
     public static final float DEFAULT_TOKEN_LR_SCALE = 10f;
 
