@@ -107,6 +107,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Prior images generated per base class (default: ${DEFAULT-VALUE}).")
     int priorPerClass;
 
+    @Option(names = "--token-lr-scale", defaultValue = "" + CustomiseConfig.DEFAULT_TOKEN_LR_SCALE, paramLabel = "X",
+            description = "Learning-rate multiplier of the concept tokens (default: ${DEFAULT-VALUE}).")
+    float tokenLrScale;
+
     @Option(names = "--checkpoint-every", defaultValue = "" + LoopSettings.CHECKPOINT_EVERY, paramLabel = "N",
             description = "Write a checkpoint beside the adapter every N steps, 0 for never (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
@@ -176,7 +180,7 @@ final class TrainCommand implements Callable<Integer> {
         Path adapter = out != null ? out : Path.of("stemma-data", "runs", runId, "adapter.stw");
         LoopSettings loop = new LoopSettings(steps, batch, lr, warmup, clipNorm, seed, conditionDropout, checkpointEvery);
         CustomiseConfig cfg = new CustomiseConfig(base, DataOption.resolve(data), concepts, runId, adapter,
-                imagesPerConcept, new LoraSpec(rank, alpha), loop, priorFraction, priorPerClass, resume);
+                imagesPerConcept, new LoraSpec(rank, alpha), loop, priorFraction, priorPerClass, tokenLrScale, resume);
         if (noAgent) {
             StemmaTrainer.CustomiseResult r = StemmaTrainer.customise(cfg, monitored -> List.of(), Progress::log);
             System.out.printf("adapter %s  %.0f ms/step  %.1f s%n", r.adapterFile(), r.millisPerStep(), r.seconds());

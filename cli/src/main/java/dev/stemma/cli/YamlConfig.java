@@ -54,7 +54,9 @@ final class YamlConfig {
                 args.add(name + "=" + v.asText());
             }
         }
-        List<String> original = spec.commandLine().getParseResult().originalArgs();
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        // the root's arguments: keep only what follows this subcommand's name
+        List<String> original = all.subList(all.indexOf(spec.name()) + 1, all.size());
         for (int i = 0; i < original.size(); i++) {
             String a = original.get(i);
             if (a.equals("--config")) {

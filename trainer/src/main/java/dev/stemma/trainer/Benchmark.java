@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stemma.trainer.data.Datasets;
 import dev.stemma.trainer.data.ImageDataset;
+import dev.stemma.trainer.model.DdimSampler;
 import dev.stemma.trainer.model.LoraSpec;
 import dev.stemma.trainer.model.UNet;
 import dev.stemma.trainer.model.UNetConfig;
@@ -80,7 +81,7 @@ final class Benchmark {
             }
             model.sample(Arrays.copyOf(cond, 8), 1, 2, 3f); // warm-up
             long t0 = System.nanoTime();
-            model.sample(cond, 1, 25, 3f);
+            model.sample(cond, 1, 25, DdimSampler.DEFAULT_GUIDANCE);
             double seconds = (System.nanoTime() - t0) / 1e9;
             s.put("ddimImagesPerSecond25Steps", n / seconds);
             s.put("ddimNote", "64 images, 25 DDIM steps, classifier-free guidance (2 forwards per step, batched)");
@@ -204,7 +205,7 @@ final class Benchmark {
             }
             f.put("allBarsMet", allMet);
             f.put("samplesPerClass", samplesPerClass);
-            f.put("sampling", "DDIM 25 steps, guidance 3, seed 1234");
+            f.put("sampling", "DDIM " + DdimSampler.DEFAULT_STEPS + " steps, guidance " + DdimSampler.DEFAULT_GUIDANCE + ", seed 1234");
             if (grid != null) {
                 Pngs.write(Pngs.grid(rows, config.imageChannels(), config.imageSize(), config.imageSize(), 2), grid);
                 f.put("grid", grid.toString());
@@ -216,7 +217,7 @@ final class Benchmark {
     private float[][] samples(StemmaModel model, String name) {
         float[][] cond = new float[samplesPerClass][];
         Arrays.fill(cond, model.condition(name));
-        return model.sample(cond, 1234, 25, 3f);
+        return model.sample(cond, 1234, DdimSampler.DEFAULT_STEPS, DdimSampler.DEFAULT_GUIDANCE);
     }
 
     static long rssMiB(String field) {

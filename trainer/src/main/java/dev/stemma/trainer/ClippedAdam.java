@@ -18,12 +18,18 @@ final class ClippedAdam extends Optimizer {
 
     private final Map<String, NDArray> first = new HashMap<>();
     private final Map<String, NDArray> second = new HashMap<>();
+    private final Map<String, Float> multipliers = new HashMap<>();
     private float learningRate;
     private float gradScale = 1f;
     private long step = 1;
 
     ClippedAdam() {
         super(new Builder());
+    }
+
+    /** Scales the learning rate of one parameter (by id), e.g. concept tokens. */
+    void scaleLearningRate(String parameterId, float multiplier) {
+        multipliers.put(parameterId, multiplier);
     }
 
     /** Sets what the next {@code step()} uses: the 1-based step number, learning rate and gradient scale. */
@@ -51,7 +57,7 @@ final class ClippedAdam extends Optimizer {
         try (NDArray denom = vt.sqrt()) {
             denom.addi(EPS);
             try (NDArray upd = mt.div(denom)) {
-                upd.muli((float) (learningRate * correction));
+                upd.muli((float) (learningRate * multipliers.getOrDefault(parameterId, 1f) * correction));
                 weight.subi(upd);
             }
         }

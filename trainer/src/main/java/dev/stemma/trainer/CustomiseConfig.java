@@ -14,12 +14,14 @@ import java.util.Objects;
  */
 public record CustomiseConfig(Path base, String dataSpec, List<String> concepts, String runId, Path adapterFile,
                               int imagesPerConcept, LoraSpec lora, LoopSettings loop, double priorFraction,
-                              int priorPerClass, boolean resume) {
+                              int priorPerClass, float tokenLearningRateScale, boolean resume) {
     /** Fashion-MNIST's classes that the shipped base has never seen. */
     public static final List<String> DEFAULT_CONCEPTS = List.of("Shirt", "Sneaker", "Bag", "Ankle boot");
     public static final int DEFAULT_IMAGES_PER_CONCEPT = 80;
     public static final double DEFAULT_PRIOR_FRACTION = 0.25;
-    public static final int DEFAULT_PRIOR_PER_CLASS = 32;
+    public static final int DEFAULT_PRIOR_PER_CLASS = 16;
+    /** Concept tokens start as the mean class embedding and must travel far: they learn this much faster. */
+    public static final float DEFAULT_TOKEN_LR_SCALE = 10f;
 
     public CustomiseConfig {
         Objects.requireNonNull(base, "base");
@@ -42,6 +44,9 @@ public record CustomiseConfig(Path base, String dataSpec, List<String> concepts,
         if (priorPerClass < 0) {
             throw new IllegalArgumentException("prior images per class " + priorPerClass + " is negative");
         }
+        if (!(tokenLearningRateScale > 0) || Float.isInfinite(tokenLearningRateScale)) {
+            throw new IllegalArgumentException("token learning-rate scale " + tokenLearningRateScale + " must be positive");
+        }
         if (priorFraction > 0 && priorPerClass == 0) {
             throw new IllegalArgumentException("prior fraction " + priorFraction + " needs prior images per class > 0");
         }
@@ -50,21 +55,21 @@ public record CustomiseConfig(Path base, String dataSpec, List<String> concepts,
     public static CustomiseConfig defaults(Path base, String dataSpec, List<String> concepts, String runId, Path adapterFile) {
         return new CustomiseConfig(base, dataSpec, concepts, runId, adapterFile, DEFAULT_IMAGES_PER_CONCEPT,
                 new LoraSpec(LoraSpec.DEFAULT_RANK, LoraSpec.DEFAULT_ALPHA), LoopSettings.customiseDefaults(),
-                DEFAULT_PRIOR_FRACTION, DEFAULT_PRIOR_PER_CLASS, false);
+                DEFAULT_PRIOR_FRACTION, DEFAULT_PRIOR_PER_CLASS, DEFAULT_TOKEN_LR_SCALE, false);
     }
 
     public CustomiseConfig withLoop(LoopSettings newLoop) {
         return new CustomiseConfig(base, dataSpec, concepts, runId, adapterFile, imagesPerConcept, lora, newLoop,
-                priorFraction, priorPerClass, resume);
+                priorFraction, priorPerClass, tokenLearningRateScale, resume);
     }
 
     public CustomiseConfig withPrior(double fraction, int perClass) {
         return new CustomiseConfig(base, dataSpec, concepts, runId, adapterFile, imagesPerConcept, lora, loop, fraction,
-                perClass, resume);
+                perClass, tokenLearningRateScale, resume);
     }
 
     public CustomiseConfig withResume(boolean newResume) {
         return new CustomiseConfig(base, dataSpec, concepts, runId, adapterFile, imagesPerConcept, lora, loop,
-                priorFraction, priorPerClass, newResume);
+                priorFraction, priorPerClass, tokenLearningRateScale, newResume);
     }
 }

@@ -94,6 +94,15 @@ final class DiffusionLoop implements AutoCloseable {
         this.ema = emaDecay > 0 ? new Ema(model.getNDManager(), trainable, emaDecay) : null;
     }
 
+    /** Multiplies the learning rate of the trainable parameters whose names {@code names} selects. */
+    void scaleLearningRate(Predicate<String> names, float multiplier) {
+        trainable.forEach((name, p) -> {
+            if (names.test(name)) {
+                adam.scaleLearningRate(p.getId(), multiplier);
+            }
+        });
+    }
+
     /** The batch of the step being trained, as listeners see it. */
     List<BatchItem> currentBatch() {
         return current;

@@ -41,12 +41,12 @@ import java.util.function.Consumer;
 
 /**
  * The project's fidelity judge: a small CNN classifier (two conv + pool stages, two linear layers)
- * trained on a labelled dataset, which scores generations as the share of samples of each class or
+ * trained on a labelled dataset (Adam, cosine learning rate, random horizontal flips), which scores generations as the share of samples of each class or
  * concept that it assigns to the intended class. Saved as {@code judge.params} (DJL's parameter
  * format) and {@code judge.json} (classes, image shape, accuracy per class on the test split).
  */
 public final class FidelityJudge implements AutoCloseable {
-    public static final int DEFAULT_EPOCHS = 3;
+    public static final int DEFAULT_EPOCHS = 6;
     private static final int BATCH = 128;
 
     private final Model model;
@@ -82,7 +82,8 @@ public final class FidelityJudge implements AutoCloseable {
         model.setBlock(net);
         ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed((int) seed);
         DefaultTrainingConfig cfg = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build())
+                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.cosine().setBaseValue(1e-3f).optFinalValue(1e-5f)
+                        .setMaxUpdates(epochs * ((train.size() + BATCH - 1) / BATCH)).build()).build())
                 .optDevices(new Device[] {Device.cpu()});
         int c = train.channels();
         int s = train.height();
@@ -100,7 +101,15 @@ public final class FidelityJudge implements AutoCloseable {
                     float[] x = new float[m * per];
                     float[] y = new float[m];
                     for (int i = 0; i < m; i++) {
-                        System.arraycopy(train.pixels(order[from + i]), 0, x, i * per, per);
+                        float[] px = train.pixels(order[from + i]);
+                        if (random.nextBoolean()) { // horizontal flip: clothes are left-right symmetric enough
+                            int w = train.width();
+                            for (int k = 0; k < per; k++) {
+                                x[i * per + k] = px[k - k % w + (w - 1 - k % w)];
+                            }
+                        } else {
+                            System.arraycopy(px, 0, x, i * per, per);
+                        }
                         y[i] = train.label(order[from + i]);
                     }
                     try (NDManager sub = model.getNDManager().newSubManager()) {

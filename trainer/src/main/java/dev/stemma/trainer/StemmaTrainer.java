@@ -144,6 +144,7 @@ public final class StemmaTrainer {
             try (DiffusionLoop loop = new DiffusionLoop(unet, model, examples, config.loop(), config.priorFraction(),
                     UNet::isAdapterParameter, 0f, dir, extra, log)) {
                 loopRef[0] = loop;
+                loop.scaleLearningRate(name -> name.startsWith("tokens/"), config.tokenLearningRateScale());
                 long start = config.resume() ? loop.restoreCheckpoint() : 0;
                 long t0 = System.nanoTime();
                 List<Float> losses = loop.run(start);
@@ -158,6 +159,7 @@ public final class StemmaTrainer {
                 prov.put("imagesPerConcept", config.imagesPerConcept());
                 prov.put("priorFraction", config.priorFraction());
                 prov.put("priorPerClass", config.priorPerClass());
+                prov.put("tokenLearningRateScale", config.tokenLearningRateScale());
                 prov.put("stemmaVersion", StemmaVersion.current());
                 prov.put("createdAt", Instant.now().toString());
                 ModelFiles.writeAdapter(config.adapterFile(), unet, prov);

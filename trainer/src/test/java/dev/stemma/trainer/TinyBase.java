@@ -22,6 +22,6 @@ final class TinyBase {
     /** A short customisation of {@code concepts} with small prior preservation. */
     static CustomiseConfig customise(Path base, String data, List<String> concepts, Path adapter, int steps) {
         return new CustomiseConfig(base, data, concepts, "test-run", adapter, 4, new LoraSpec(2, 4f),
-                new LoopSettings(steps, 6, 1e-3f, 2, 1f, 11, 0.1, 0), 0.25, 1, false);
+                new LoopSettings(steps, 6, 1e-3f, 2, 1f, 11, 0.1, 0), 0.25, 1, 10f, false);
     }
 }

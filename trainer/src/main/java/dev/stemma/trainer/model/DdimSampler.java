@@ -14,7 +14,7 @@ import ai.djl.training.ParameterStore;
  */
 public final class DdimSampler {
     public static final int DEFAULT_STEPS = 25;
-    public static final float DEFAULT_GUIDANCE = 3f;
+    public static final float DEFAULT_GUIDANCE = 4f;
     private static final int CHUNK = 64;
 
     private DdimSampler() {}
