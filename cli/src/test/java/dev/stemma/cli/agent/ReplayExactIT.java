@@ -66,7 +66,8 @@ class ReplayExactIT {
             AgentConfig agentConfig = AgentConfig.defaults("replay-run", kafka.bootstrapServers(),
                     new RunProvenance(3, "00".repeat(32), Map.of(), Map.of())).withActivationEvery(0);
             CustomiseConfig config = new CustomiseConfig(base, SUBSET, List.of("Shirt", "Bag"), "replay-run", adapter, 4,
-                    new LoraSpec(2, 4f), new LoopSettings(STEPS, 6, 1e-2f, 1, 1f, 11, 0.1, 0), 0.25, 1, false);
+                    new LoraSpec(2, 4f), new LoopSettings(STEPS, 6, 1e-2f, 1, 1f, 11, 0.1, 0), 0.25, 1,
+                    CustomiseConfig.DEFAULT_TOKEN_LR_SCALE, false);
             StemmaAgent[] agent = new StemmaAgent[1];
             StemmaTrainer.customise(config, monitored -> {
                 agent[0] = StemmaAgent.from(agentConfig, monitored);
