@@ -1,0 +1,85 @@
+package dev.stemma.analyzer;
+
+/**
+ * An attribution method: an image scorer with the share rule and the confidence rule that every
+ * method shares, calibrated on the training set.
+ */
+final class ScoredMethod implements AttributionMethod {
+
+    private final String run;
+    private final String name;
+    private final TrainingSet set;
+    private final ImageScorer scorer;
+    private final ShareRule shares;
+    private final Calibration calibration;
+    private final double lowConfidence;
+
+    ScoredMethod(String run, String name, TrainingSet set, ImageScorer scorer, ShareRule shares, Calibration calibration, double lowConfidence) {
+        this.run = run;
+        this.name = name;
+        this.set = set;
+        this.scorer = scorer;
+        this.shares = shares;
+        this.calibration = calibration;
+        this.lowConfidence = lowConfidence;
+    }
+
+    /** Calibrates {@code scorer} on a sample of its training items and wraps it. */
+    static ScoredMethod calibrate(String run, String name, TrainingSet set, ImageScorer scorer, SharesConfig config, boolean neighbourVotes) {
+        int[] sample = Calibration.sample(set.size(), config.calibrationSample(), config.seed());
+        float[][] trainingScores = scorer.scoresOfTrainingItems(sample);
+        ShareRule rule;
+        if (neighbourVotes) {
+            rule = new NeighbourVotes(set);
+        } else {
+            double temperature = Double.isNaN(config.temperature())
+                    ? TopFractionSoftmax.calibrateTemperature(set, config.topFraction(), trainingScores)
+                    : config.temperature();
+            rule = new TopFractionSoftmax(set, config.topFraction(), temperature);
+        }
+        return new ScoredMethod(run, name, set, scorer, rule, new Calibration(trainingScores), config.lowConfidence());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Attribution attribute(Query query) {
+        float[] scores = scorer.scores(query);
+        double[] conceptShares = shares.shares(scores);
+        return new Attribution(run, name, set.concepts(), conceptShares, scores, confidence(scores, conceptShares), set);
+    }
+
+    private Confidence confidence(float[] scores, double[] conceptShares) {
+        double typicality = calibration.typicality(Calibration.nearestSimilarity(scores));
+        double concentration = concentration(conceptShares);
+        double first = 0;
+        double second = 0;
+        for (double s : conceptShares) {
+            if (s > first) {
+                second = first;
+                first = s;
+            } else if (s > second) {
+                second = s;
+            }
+        }
+        double value = typicality * concentration;
+        return new Confidence(value, typicality, concentration, first - second, value < lowConfidence);
+    }
+
+    /** 1 - entropy / log(concepts); 1 when there is a single concept. */
+    static double concentration(double[] shares) {
+        if (shares.length < 2) {
+            return 1;
+        }
+        double entropy = 0;
+        for (double s : shares) {
+            if (s > 0) {
+                entropy -= s * Math.log(s);
+            }
+        }
+        return Math.max(0, 1 - entropy / Math.log(shares.length));
+    }
+}
