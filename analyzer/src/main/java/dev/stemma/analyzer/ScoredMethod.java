@@ -32,10 +32,11 @@ final class ScoredMethod implements AttributionMethod {
         if (neighbourVotes) {
             rule = new NeighbourVotes(set);
         } else {
+            int subset = SubsetMaxSoftmax.effectiveSubsetSize(set, config.subsetSize());
             double temperature = Double.isNaN(config.temperature())
-                    ? TopFractionSoftmax.calibrateTemperature(set, config.topFraction(), trainingScores)
+                    ? SubsetMaxSoftmax.calibrateTemperature(set, subset, trainingScores)
                     : config.temperature();
-            rule = new TopFractionSoftmax(set, config.topFraction(), temperature);
+            rule = new SubsetMaxSoftmax(set, subset, temperature);
         }
         return new ScoredMethod(run, name, set, scorer, rule, new Calibration(trainingScores), config.lowConfidence());
     }

@@ -3,26 +3,40 @@ package dev.stemma.analyzer;
 import java.util.Arrays;
 
 /**
- * The default share rule. A concept's score is the mean of its top ceil(f x size) image scores
- * (at least one): a fixed quantile of the concept's own score distribution, so that a concept
- * with 80 images does not beat one with 8 drawn from the same distribution just by having more
- * draws, as a max or a fixed top-m would. Shares are a softmax of concept scores over a
- * temperature calibrated on the training set, which keeps shares comparable across methods
- * whose cosines live on different scales.
+ * The default share rule. A concept's score is the expected best image score among m of its
+ * images drawn at random without replacement, with m the same for every concept (the configured
+ * subset size, capped at the smallest concept): an unbiased U-statistic, computed exactly from
+ * the sorted scores, of a quantity that does not depend on how many images a concept has. A max
+ * or a mean of the top few rewards a concept with 80 images over one with 8 from the same
+ * distribution just for having more draws (ConceptSharesTest measures it). Shares are a softmax
+ * of concept scores over a temperature calibrated on the training set, which keeps shares
+ * comparable across methods whose cosines live on different scales.
  */
-final class TopFractionSoftmax implements ShareRule {
+final class SubsetMaxSoftmax implements ShareRule {
 
     private final TrainingSet set;
-    private final double topFraction;
+    private final int subsetSize;
     private final double temperature;
 
-    TopFractionSoftmax(TrainingSet set, double topFraction, double temperature) {
+    SubsetMaxSoftmax(TrainingSet set, int subsetSize, double temperature) {
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("Temperature must be positive, got " + temperature);
         }
+        if (subsetSize < 1) {
+            throw new IllegalArgumentException("Subset size must be at least 1, got " + subsetSize);
+        }
         this.set = set;
-        this.topFraction = topFraction;
+        this.subsetSize = subsetSize;
         this.temperature = temperature;
+    }
+
+    /** The configured subset size capped at the smallest concept's size. */
+    static int effectiveSubsetSize(TrainingSet set, int configured) {
+        int smallest = Integer.MAX_VALUE;
+        for (int c = 0; c < set.concepts().size(); c++) {
+            smallest = Math.min(smallest, set.memberCount(c));
+        }
+        return Math.max(1, Math.min(configured, smallest));
     }
 
     double temperature() {
@@ -31,11 +45,15 @@ final class TopFractionSoftmax implements ShareRule {
 
     @Override
     public double[] shares(float[] imageScores) {
-        return softmax(conceptScores(set, topFraction, imageScores), temperature);
+        return softmax(conceptScores(set, subsetSize, imageScores), temperature);
     }
 
-    /** Mean of each concept's top ceil(f x size) finite image scores; NaN if it has none. */
-    static double[] conceptScores(TrainingSet set, double topFraction, float[] imageScores) {
+    /**
+     * Each concept's expected maximum over a random m-subset of its finite image scores: with
+     * the n scores sorted ascending, sum over j >= m of s_(j) C(j-1, m-1) / C(n, m). A concept
+     * with fewer than m finite scores uses all of them (m = n); with none, NaN.
+     */
+    static double[] conceptScores(TrainingSet set, int subsetSize, float[] imageScores) {
         int concepts = set.concepts().size();
         double[] result = new double[concepts];
         for (int c = 0; c < concepts; c++) {
@@ -53,12 +71,26 @@ final class TopFractionSoftmax implements ShareRule {
                 continue;
             }
             Arrays.sort(own, 0, finite);
-            int top = Math.max(1, Math.min(finite, (int) Math.ceil(topFraction * size)));
-            double sum = 0;
-            for (int r = finite - top; r < finite; r++) {
-                sum += own[r];
-            }
-            result[c] = sum / top;
+            result[c] = expectedSubsetMax(own, finite, Math.min(subsetSize, finite));
+        }
+        return result;
+    }
+
+    /** E[max of m of the first n sorted values drawn without replacement]. */
+    static double expectedSubsetMax(float[] sortedAscending, int n, int m) {
+        // weight of the j-th smallest (1-based) is C(j-1, m-1) / C(n, m), computed in logs.
+        double logTotal = logChoose(n, m);
+        double sum = 0;
+        for (int j = m; j <= n; j++) {
+            sum += sortedAscending[j - 1] * Math.exp(logChoose(j - 1, m - 1) - logTotal);
+        }
+        return sum;
+    }
+
+    private static double logChoose(int n, int k) {
+        double result = 0;
+        for (int i = 1; i <= k; i++) {
+            result += Math.log(n - k + i) - Math.log(i);
         }
         return result;
     }
@@ -92,11 +124,11 @@ final class TopFractionSoftmax implements ShareRule {
      * deviation of their concept scores. A training image's own concept then typically stands
      * one to three temperatures above the rest, whatever the method's cosine scale.
      */
-    static double calibrateTemperature(TrainingSet set, double topFraction, float[][] trainingScores) {
+    static double calibrateTemperature(TrainingSet set, int subsetSize, float[][] trainingScores) {
         double[] spreads = new double[trainingScores.length];
         int count = 0;
         for (float[] scores : trainingScores) {
-            double[] concept = conceptScores(set, topFraction, scores);
+            double[] concept = conceptScores(set, subsetSize, scores);
             double sum = 0;
             double sumSquares = 0;
             int n = 0;
