@@ -3,15 +3,25 @@ package dev.stemma.analyzer;
 import java.util.Arrays;
 
 /**
- * What a method's scores look like on its own training set, scored leave-one-out: the
- * similarity of each sampled training item to its nearest other training item. A query whose
- * nearest similarity falls below all of them looks like nothing the run trained on.
+ * What a method's answers look like on its own training set, scored leave-one-out: the
+ * similarity of each sampled training item to its nearest other training item (a query whose
+ * nearest similarity falls below all of them looks like nothing the run trained on), and how
+ * concentrated their concept shares are (the level a decisive answer reaches with this method,
+ * this number of concepts and this temperature).
  */
 final class Calibration {
 
-    private final float[] nearest; // sorted ascending
+    /**
+     * Training items' nearest similarities below this quantile make a query less than fully
+     * typical: 90% of queries that resemble training items as much as they resemble each other
+     * get typicality 1, while blank and noise queries, below all of them, get 0.
+     */
+    static final double TYPICAL_QUANTILE = 0.1;
 
-    Calibration(float[][] trainingScores) {
+    private final float[] nearest; // sorted ascending
+    private final double typicalConcentration;
+
+    Calibration(float[][] trainingScores, ShareRule rule) {
         float[] values = new float[trainingScores.length];
         int count = 0;
         for (float[] scores : trainingScores) {
@@ -25,9 +35,36 @@ final class Calibration {
         }
         this.nearest = Arrays.copyOf(values, count);
         Arrays.sort(this.nearest);
+        double[] concentrations = new double[trainingScores.length];
+        for (int i = 0; i < trainingScores.length; i++) {
+            concentrations[i] = concentration(rule.shares(trainingScores[i]));
+        }
+        Arrays.sort(concentrations);
+        int n = concentrations.length;
+        double median = n % 2 == 1 ? concentrations[n / 2] : (concentrations[n / 2 - 1] + concentrations[n / 2]) / 2;
+        this.typicalConcentration = Math.max(median, 1e-6);
     }
 
-    /** min(1, 2 F(s)) for the empirical distribution F of training nearest similarities. */
+    /** Median concentration of the training items' own shares. */
+    double typicalConcentration() {
+        return typicalConcentration;
+    }
+
+    /** 1 - entropy / log(concepts); 1 when there is a single concept. */
+    static double concentration(double[] shares) {
+        if (shares.length < 2) {
+            return 1;
+        }
+        double entropy = 0;
+        for (double s : shares) {
+            if (s > 0) {
+                entropy -= s * Math.log(s);
+            }
+        }
+        return Math.max(0, 1 - entropy / Math.log(shares.length));
+    }
+
+    /** min(1, F(s) / {@value #TYPICAL_QUANTILE}) for the empirical distribution F of training nearest similarities. */
     double typicality(float nearestSimilarity) {
         if (Float.isNaN(nearestSimilarity)) {
             return 0;
@@ -36,7 +73,7 @@ final class Calibration {
         while (atOrBelow < nearest.length && nearest[atOrBelow] <= nearestSimilarity) {
             atOrBelow++;
         }
-        return Math.min(1.0, 2.0 * atOrBelow / nearest.length);
+        return Math.min(1.0, (double) atOrBelow / nearest.length / TYPICAL_QUANTILE);
     }
 
     static float nearestSimilarity(float[] scores) {

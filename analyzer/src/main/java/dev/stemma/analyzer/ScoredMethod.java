@@ -38,7 +38,7 @@ final class ScoredMethod implements AttributionMethod {
                     : config.temperature();
             rule = new SubsetMaxSoftmax(set, subset, temperature);
         }
-        return new ScoredMethod(run, name, set, scorer, rule, new Calibration(trainingScores), config.lowConfidence());
+        return new ScoredMethod(run, name, set, scorer, rule, new Calibration(trainingScores, rule), config.lowConfidence());
     }
 
     @Override
@@ -55,7 +55,7 @@ final class ScoredMethod implements AttributionMethod {
 
     private Confidence confidence(float[] scores, double[] conceptShares) {
         double typicality = calibration.typicality(Calibration.nearestSimilarity(scores));
-        double concentration = concentration(conceptShares);
+        double concentration = Calibration.concentration(conceptShares);
         double first = 0;
         double second = 0;
         for (double s : conceptShares) {
@@ -66,21 +66,7 @@ final class ScoredMethod implements AttributionMethod {
                 second = s;
             }
         }
-        double value = typicality * concentration;
+        double value = typicality * Math.min(1.0, concentration / calibration.typicalConcentration());
         return new Confidence(value, typicality, concentration, first - second, value < lowConfidence);
-    }
-
-    /** 1 - entropy / log(concepts); 1 when there is a single concept. */
-    static double concentration(double[] shares) {
-        if (shares.length < 2) {
-            return 1;
-        }
-        double entropy = 0;
-        for (double s : shares) {
-            if (s > 0) {
-                entropy -= s * Math.log(s);
-            }
-        }
-        return Math.max(0, 1 - entropy / Math.log(shares.length));
     }
 }

@@ -102,18 +102,22 @@ class ConceptSharesTest {
 
     @Test
     void shouldMeasureConcentrationFromZeroForUniformToOneForASingleConcept() {
-        assertEquals(0.0, ScoredMethod.concentration(new double[] {0.25, 0.25, 0.25, 0.25}), 1e-12);
-        assertEquals(1.0, ScoredMethod.concentration(new double[] {0, 1, 0, 0}), 1e-12);
-        assertEquals(1 - Math.log(2) / Math.log(8), ScoredMethod.concentration(new double[] {0.5, 0.5, 0, 0, 0, 0, 0, 0}), 1e-12);
+        assertEquals(0.0, Calibration.concentration(new double[] {0.25, 0.25, 0.25, 0.25}), 1e-12);
+        assertEquals(1.0, Calibration.concentration(new double[] {0, 1, 0, 0}), 1e-12);
+        assertEquals(1 - Math.log(2) / Math.log(8), Calibration.concentration(new double[] {0.5, 0.5, 0, 0, 0, 0, 0, 0}), 1e-12);
     }
 
     @Test
     void shouldPlaceAQueryBelowEveryTrainingNeighbourAtZeroTypicality() {
-        float[][] training = {{0.9f, Float.NaN, 0.2f}, {0.8f, 0.1f, Float.NaN}, {Float.NaN, 0.7f, 0.6f}, {0.6f, Float.NaN, 0.5f}};
-        Calibration calibration = new Calibration(training); // nearest: 0.9, 0.8, 0.7, 0.6
-        assertEquals(0.0, calibration.typicality(0.5f), 1e-12);
-        assertEquals(0.5, calibration.typicality(0.6f), 1e-12);
-        assertEquals(1.0, calibration.typicality(0.75f), 1e-12);
+        float[][] training = new float[20][];
+        for (int i = 0; i < 20; i++) {
+            training[i] = new float[] {Float.NaN, 0.5f + 0.02f * i, 0.1f}; // nearest: 0.50 .. 0.88
+        }
+        Calibration calibration = new Calibration(training, scores -> new double[] {0.5, 0.5});
+        assertEquals(0.0, calibration.typicality(0.45f), 1e-12);
+        assertEquals(0.5, calibration.typicality(0.50f), 1e-12); // 1 of 20 at or below: F = 0.05
+        assertEquals(1.0, calibration.typicality(0.53f), 1e-12); // F = 0.1
+        assertEquals(1.0, calibration.typicality(0.99f), 1e-12);
         assertEquals(0.0, calibration.typicality(Float.NaN), 1e-12);
     }
 }
