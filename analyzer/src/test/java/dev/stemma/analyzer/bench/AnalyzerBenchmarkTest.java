@@ -9,7 +9,7 @@ class AnalyzerBenchmarkTest {
 
     @Test
     void shouldMeasureASmallRunAndAttributeItsQueries() {
-        AnalyzerBenchmark.Result result = AnalyzerBenchmark.run(new AnalyzerBenchmark.Settings(64, 20, 16, 8, 8));
+        AnalyzerBenchmark.Result result = AnalyzerBenchmark.run(new AnalyzerBenchmark.Settings(64, 20, 16, 8, 8, false));
         assertTrue(result.medianQueryMillis() > 0 && result.medianQueryMillis() <= result.maxQueryMillis());
         assertTrue(result.energyFraction() > 0.5 && result.energyFraction() <= 1.0, "energy " + result.energyFraction());
         assertTrue(result.subspacePeakHeapBytes() > 0);
