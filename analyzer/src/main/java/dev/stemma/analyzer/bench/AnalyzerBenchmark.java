@@ -8,8 +8,6 @@ import dev.stemma.analyzer.Trajectory;
 import dev.stemma.analyzer.linalg.GramAccumulator;
 import dev.stemma.analyzer.linalg.Subspace;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
@@ -75,7 +73,7 @@ public final class AnalyzerBenchmark {
     public static Result run(Settings settings) {
         SyntheticTrajectories reader = new SyntheticTrajectories(settings.items(), settings.steps() + 1, settings.dimension(), 7);
 
-        resetPeaks();
+        HeapPeaks.reset();
         long t0 = System.nanoTime();
         Subspace subspace;
         try (GramAccumulator gram = new GramAccumulator(settings.dimension())) {
@@ -92,13 +90,13 @@ public final class AnalyzerBenchmark {
             subspace = gram.subspace(settings.rank());
         }
         double subspaceSeconds = (System.nanoTime() - t0) / 1e9;
-        long subspacePeak = peakHeap();
+        long subspacePeak = HeapPeaks.peak();
         if (settings.subspaceOnly()) {
             return new Result(settings, subspaceSeconds, subspacePeak, subspace.energyFraction(), Double.NaN, 0, 0,
                     Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
 
-        resetPeaks();
+        HeapPeaks.reset();
         long t1 = System.nanoTime();
         Analyzer analyzer = Analyzer.builder("benchmark", reader.trainingSet())
                 .representationTrajectories(reader, RepresentationConfig.defaults().withRank(settings.rank()))
@@ -127,31 +125,11 @@ public final class AnalyzerBenchmark {
                 correct += attribution.topConcept().equals("concept-" + concept) ? 1 : 0;
             }
         }
-        long indexPeak = peakHeap();
+        long indexPeak = HeapPeaks.peak();
         Arrays.sort(millis);
         Arrays.sort(cpuMillis);
         return new Result(settings, subspaceSeconds, subspacePeak, subspace.energyFraction(), indexSeconds, indexPeak, retained,
                 millis[millis.length / 2], millis[(int) Math.min(millis.length - 1, Math.ceil(0.95 * millis.length) - 1)],
                 millis[millis.length - 1], cpuMillis[cpuMillis.length / 2], (double) correct / settings.queries());
-    }
-
-    private static void resetPeaks() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    /** Sum of the heap pools' peaks since the last reset: an upper bound of the peak heap. */
-    private static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 }

@@ -93,11 +93,11 @@ public final class StepGramSubspaces {
         }
     }
 
+    /** The block as a double matrix off the Java heap (the float copy is freed at once). */
     private static INDArray toDouble(float[] values, int rows, int width) {
-        double[] copy = new double[rows * width];
-        for (int i = 0; i < copy.length; i++) {
-            copy[i] = values[i];
+        float[] exact = values.length == rows * width ? values : java.util.Arrays.copyOf(values, rows * width);
+        try (INDArray floats = Nd4j.create(exact, new long[] {rows, width}, 'c')) {
+            return floats.castTo(DataType.DOUBLE);
         }
-        return Nd4j.create(copy, new long[] {rows, width}, DataType.DOUBLE);
     }
 }
