@@ -37,7 +37,9 @@ import java.util.Objects;
  *       directions of the recorded LoRA updates, or on a random subspace.</li>
  * </ul>
  * Every method shares the same concept-share and confidence rules ({@link SharesConfig}),
- * calibrated on the training set, so methods differ only in how they score images.
+ * calibrated on the training set, so methods differ only in how they score images. Building
+ * streams the readers (twice for subspace methods); once built, an analyzer is read-only and
+ * {@link #attribute} may be called from several threads.
  */
 public final class Analyzer {
 

@@ -13,6 +13,24 @@ import java.util.stream.IntStream;
 public record Attribution(String run, String method, List<String> concepts, double[] shares,
                           float[] imageScores, Confidence confidence, TrainingSet trainingSet) {
 
+    public Attribution {
+        concepts = List.copyOf(concepts);
+        shares = shares.clone();
+        imageScores = imageScores.clone();
+    }
+
+    /** Concept shares in {@link #concepts()} order, summing to 1 (a copy). */
+    @Override
+    public double[] shares() {
+        return shares.clone();
+    }
+
+    /** Score of every training image in {@link TrainingSet} order, NaN where not scored (a copy). */
+    @Override
+    public float[] imageScores() {
+        return imageScores.clone();
+    }
+
     /** Name of the concept with the largest share. */
     public String topConcept() {
         int best = 0;
