@@ -1,0 +1,200 @@
+package dev.stemma.analyzer;
+
+import dev.stemma.analyzer.linalg.ColumnBlockSource;
+import dev.stemma.analyzer.linalg.RandomSubspace;
+import dev.stemma.analyzer.linalg.StepGramSubspaces;
+import dev.stemma.analyzer.linalg.Subspace;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The analyzer's entry point: every attribution method that a run's recordings allow, by name,
+ * over one training set.
+ *
+ * <pre>{@code
+ * Analyzer analyzer = Analyzer.builder("run-1", trainingSet)
+ *         .representationTrajectories(trajectoryReader, RepresentationConfig.defaults())
+ *         .embedding("pixels", pixelVectors)
+ *         .gradients(gradientReader, loraUpdates, GradientConfig.defaults())
+ *         .build();
+ * Attribution a = analyzer.attribute("trajectory-cosine", Query.empty().withTrajectory(t));
+ * }</pre>
+ *
+ * <p>Methods and the names they are registered under:
+ * <ul>
+ *   <li>{@value #TRAJECTORY_COSINE}, {@value #TRAJECTORY_COSINE_RANDOM}: representation
+ *       increments projected on the top-k subspace of all training increments (per channel),
+ *       or on a random subspace of the same rank (the control);</li>
+ *   <li>{@code embedding-cosine:NAME}, {@code knn-exact:NAME}, {@code knn-hnsw:NAME} for every
+ *       embedding given (e.g. {@code pixels}, {@code final-activations}): centred cosine over
+ *       all training images, and k nearest neighbours voting, exact and HNSW;</li>
+ *   <li>{@value #TRACIN}: full-gradient cosine over checkpoints; {@value #WEIGHT_SUBSPACE},
+ *       {@value #WEIGHT_SUBSPACE_RANDOM}: the same on gradients projected on the top-k
+ *       directions of the recorded LoRA updates, or on a random subspace.</li>
+ * </ul>
+ * Every method shares the same concept-share and confidence rules ({@link SharesConfig}),
+ * calibrated on the training set, so methods differ only in how they score images. Building
+ * streams the readers (twice for subspace methods); once built, an analyzer is read-only and
+ * {@link #attribute} may be called from several threads.
+ */
+public final class Analyzer {
+
+    public static final String TRAJECTORY_COSINE = "trajectory-cosine";
+    public static final String TRAJECTORY_COSINE_RANDOM = "trajectory-cosine-random";
+    public static final String EMBEDDING_COSINE = "embedding-cosine:";
+    public static final String KNN_EXACT = "knn-exact:";
+    public static final String KNN_HNSW = "knn-hnsw:";
+    public static final String TRACIN = "tracin";
+    public static final String WEIGHT_SUBSPACE = "weight-subspace";
+    public static final String WEIGHT_SUBSPACE_RANDOM = "weight-subspace-random";
+
+    private final String run;
+    private final TrainingSet trainingSet;
+    private final Map<String, AttributionMethod> methods;
+    private final Map<String, Subspace> subspaces;
+
+    private Analyzer(String run, TrainingSet trainingSet, Map<String, AttributionMethod> methods, Map<String, Subspace> subspaces) {
+        this.run = run;
+        this.trainingSet = trainingSet;
+        this.methods = Collections.unmodifiableMap(methods);
+        this.subspaces = Collections.unmodifiableMap(subspaces);
+    }
+
+    public static Builder builder(String run, TrainingSet trainingSet) {
+        return new Builder(run, trainingSet);
+    }
+
+    public String run() {
+        return run;
+    }
+
+    public TrainingSet trainingSet() {
+        return trainingSet;
+    }
+
+    /** Names of the methods this run supports, in the order they were registered. */
+    public List<String> methods() {
+        return List.copyOf(methods.keySet());
+    }
+
+    /** The method called {@code name}; an unknown name is refused with the known ones. */
+    public AttributionMethod method(String name) {
+        AttributionMethod method = methods.get(name);
+        if (method == null) {
+            throw new IllegalArgumentException("Unknown method '" + name + "'; this run supports " + methods.keySet());
+        }
+        return method;
+    }
+
+    /** Attributes {@code query} with the method called {@code method}. */
+    public Attribution attribute(String method, Query query) {
+        return method(method).attribute(query);
+    }
+
+    /**
+     * The subspaces built: {@code trajectory:CHANNEL} for each representation channel and
+     * {@code weights} for the LoRA updates, with their singular values and energy fractions.
+     */
+    public Map<String, Subspace> subspaces() {
+        return subspaces;
+    }
+
+    /** Collects what a run recorded and builds every method it allows. */
+    public static final class Builder {
+
+        private final String run;
+        private final TrainingSet set;
+        private SharesConfig shares = SharesConfig.defaults();
+        private final List<Runnable> steps = new ArrayList<>();
+        private final Map<String, AttributionMethod> methods = new LinkedHashMap<>();
+        private final Map<String, Subspace> subspaces = new LinkedHashMap<>();
+
+        private Builder(String run, TrainingSet set) {
+            if (run == null || run.isBlank()) {
+                throw new IllegalArgumentException("A run id is required");
+            }
+            this.run = run;
+            this.set = Objects.requireNonNull(set, "training set");
+        }
+
+        /** Share and confidence rules for every method (default {@link SharesConfig#defaults()}). */
+        public Builder shares(SharesConfig config) {
+            this.shares = Objects.requireNonNull(config, "shares config");
+            return this;
+        }
+
+        /** Registers {@value #TRAJECTORY_COSINE} and its random control. */
+        public Builder representationTrajectories(TrajectoryReader reader, RepresentationConfig config) {
+            steps.add(() -> {
+                List<Subspace> fitted = TrajectorySubspaces.fit(reader, config.increments(), config.rank());
+                for (int c = 0; c < fitted.size(); c++) {
+                    subspaces.put("trajectory:" + reader.channels().get(c), fitted.get(c));
+                }
+                add(TRAJECTORY_COSINE, TrajectoryCosineScorer.build(TRAJECTORY_COSINE, set.size(), reader, config.increments(), fitted), false);
+                List<Subspace> random = TrajectorySubspaces.random(reader, config.rank(), config.randomSeed());
+                add(TRAJECTORY_COSINE_RANDOM, TrajectoryCosineScorer.build(TRAJECTORY_COSINE_RANDOM, set.size(), reader, config.increments(), random), false);
+            });
+            return this;
+        }
+
+        /** Registers centred cosine and exact and HNSW neighbours over embedding {@code name}. */
+        public Builder embedding(String name, float[][] vectors) {
+            return embedding(name, vectors, NeighbourConfig.defaults());
+        }
+
+        /** As {@link #embedding(String, float[][])} with explicit neighbour settings. */
+        public Builder embedding(String name, float[][] vectors, NeighbourConfig config) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("An embedding needs a name");
+            }
+            steps.add(() -> {
+                EmbeddingVectors prepared = new EmbeddingVectors(name, vectors, set.size());
+                add(EMBEDDING_COSINE + name, new EmbeddingCosineScorer(EMBEDDING_COSINE + name, name, prepared), false);
+                add(KNN_EXACT + name, NearestNeighbourScorer.build(KNN_EXACT + name, name, prepared, config, true), true);
+                add(KNN_HNSW + name, NearestNeighbourScorer.build(KNN_HNSW + name, name, prepared, config, false), true);
+            });
+            return this;
+        }
+
+        /**
+         * Registers {@value #TRACIN}, {@value #WEIGHT_SUBSPACE} and its random control from
+         * per-example gradients and the recorded LoRA updates (steps x parameters, as column
+         * blocks).
+         */
+        public Builder gradients(GradientReader gradients, ColumnBlockSource loraUpdates, GradientConfig config) {
+            steps.add(() -> {
+                if (loraUpdates.columns() != gradients.parameters()) {
+                    throw new IllegalArgumentException("LoRA updates have " + loraUpdates.columns() + " parameters, the gradients " + gradients.parameters());
+                }
+                add(TRACIN, new FullGradientScorer(TRACIN, gradients, set.size()), false);
+                int rank = Math.min(config.rank(), Math.min(loraUpdates.rows(), loraUpdates.columns()));
+                Subspace weights = StepGramSubspaces.build(loraUpdates, rank);
+                subspaces.put("weights", weights);
+                add(WEIGHT_SUBSPACE, ProjectedGradientScorer.build(WEIGHT_SUBSPACE, set.size(), gradients, weights), false);
+                Subspace random = RandomSubspace.of(gradients.parameters(), weights.rank(), config.randomSeed());
+                add(WEIGHT_SUBSPACE_RANDOM, ProjectedGradientScorer.build(WEIGHT_SUBSPACE_RANDOM, set.size(), gradients, random), false);
+            });
+            return this;
+        }
+
+        /** Builds every registered method (streaming passes, subspaces, indexes, calibration). */
+        public Analyzer build() {
+            if (steps.isEmpty()) {
+                throw new IllegalStateException("Nothing to attribute with: give trajectories, embeddings or gradients");
+            }
+            steps.forEach(Runnable::run);
+            return new Analyzer(run, set, new LinkedHashMap<>(methods), new LinkedHashMap<>(subspaces));
+        }
+
+        private void add(String name, ImageScorer scorer, boolean neighbourVotes) {
+            if (methods.containsKey(name)) {
+                throw new IllegalArgumentException("Method " + name + " is registered twice");
+            }
+            methods.put(name, ScoredMethod.calibrate(run, name, set, scorer, shares, neighbourVotes));
+        }
+    }
+}

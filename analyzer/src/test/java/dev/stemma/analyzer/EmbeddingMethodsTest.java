@@ -1,0 +1,108 @@
+package dev.stemma.analyzer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class EmbeddingMethodsTest {
+
+    private static final int CONCEPTS = 3;
+    private static final int PER_CONCEPT = 100;
+    private static final int D = 24;
+    private static final Random RANDOM = new Random(31);
+    private static final float[][] CENTRES = new float[CONCEPTS][];
+    private static Analyzer analyzer;
+
+    @BeforeAll
+    static void build() {
+        List<TrainingItem> items = new ArrayList<>();
+        float[][] vectors = new float[CONCEPTS * PER_CONCEPT][];
+        for (int c = 0; c < CONCEPTS; c++) {
+            CENTRES[c] = gaussian(2.0);
+            for (int i = 0; i < PER_CONCEPT; i++) {
+                items.add(new TrainingItem("c" + c + "-" + i, "concept-" + c));
+                vectors[c * PER_CONCEPT + i] = near(CENTRES[c]);
+            }
+        }
+        analyzer = Analyzer.builder("clusters", new TrainingSet(items)).embedding("pixels", vectors).build();
+    }
+
+    @Test
+    void shouldRegisterCosineAndBothNeighbourSearchesUnderTheEmbeddingsName() {
+        assertEquals(List.of("embedding-cosine:pixels", "knn-exact:pixels", "knn-hnsw:pixels"), analyzer.methods());
+    }
+
+    @Test
+    void shouldAttributeClusterMembersToTheirConceptWithEveryMethod() {
+        for (String method : analyzer.methods()) {
+            int correct = 0;
+            StringBuilder misses = new StringBuilder();
+            for (int c = 0; c < CONCEPTS; c++) {
+                for (int q = 0; q < 10; q++) {
+                    Attribution a = analyzer.attribute(method, Query.empty().withEmbedding("pixels", near(CENTRES[c])));
+                    assertEquals(1.0, TrajectoryCosineTest.sum(a.shares()), 1e-9);
+                    boolean right = a.topConcept().equals("concept-" + c) && !a.confidence().low();
+                    correct += right ? 1 : 0;
+                    if (!right) {
+                        misses.append(' ').append(a.topConcept()).append(a.confidence()).append(java.util.Arrays.toString(a.shares()));
+                    }
+                }
+            }
+            assertTrue(correct >= 29, method + ": " + correct + " of 30 correct and confident;" + misses);
+        }
+    }
+
+    @Test
+    void shouldFindNearlyTheSameNeighboursWithHnswAsExactly() {
+        double overlap = 0;
+        int queries = 30;
+        for (int q = 0; q < queries; q++) {
+            Query query = Query.empty().withEmbedding("pixels", near(CENTRES[q % CONCEPTS]));
+            Set<Integer> exact = indices(analyzer.attribute("knn-exact:pixels", query).topItems(10));
+            Set<Integer> approximate = indices(analyzer.attribute("knn-hnsw:pixels", query).topItems(10));
+            assertEquals(10, exact.size());
+            approximate.retainAll(exact);
+            overlap += approximate.size() / 10.0 / queries;
+        }
+        assertTrue(overlap >= 0.9, "HNSW recall@10 " + overlap);
+    }
+
+    @Test
+    void shouldGiveQueriesFarFromEveryClusterLowConfidence() {
+        for (String method : analyzer.methods()) {
+            for (int q = 0; q < 10; q++) {
+                Attribution a = analyzer.attribute(method, Query.empty().withEmbedding("pixels", gaussian(2.0)));
+                assertTrue(a.confidence().low(), method + " noise " + a.confidence());
+            }
+        }
+    }
+
+    private static Set<Integer> indices(List<ScoredItem> items) {
+        Set<Integer> set = new HashSet<>();
+        items.forEach(i -> set.add(i.index()));
+        return set;
+    }
+
+    private static float[] near(float[] centre) {
+        float[] v = gaussian(0.5);
+        for (int i = 0; i < D; i++) {
+            v[i] += centre[i];
+        }
+        return v;
+    }
+
+    private static float[] gaussian(double scale) {
+        float[] v = new float[D];
+        for (int i = 0; i < D; i++) {
+            v[i] = (float) (scale * RANDOM.nextGaussian());
+        }
+        return v;
+    }
+}
