@@ -1,6 +1,16 @@
 package dev.stemma.agent;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -17,6 +27,7 @@ final class KafkaRecordSink implements RecordSink {
     private final String topic;
 
     KafkaRecordSink(AgentConfig config) {
+        ensureTopic(config);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "stemma-agent-" + config.runId());
@@ -35,6 +46,50 @@ final class KafkaRecordSink implements RecordSink {
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.topic = config.topic();
+    }
+
+    /**
+     * Creates the topic (broker defaults for partitions and replication) if it is missing, and
+     * waits until it has a leader for every partition. An idempotent producer whose first
+     * records auto-create the topic was seen to get stuck retrying OUT_OF_ORDER_SEQUENCE_NUMBER
+     * forever on the new partition's leader change.
+     */
+    private static void ensureTopic(AgentConfig config) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "stemma-agent-admin-" + config.runId());
+        try (Admin admin = Admin.create(p)) {
+            try {
+                admin.createTopics(List.of(new NewTopic(config.topic(), Optional.empty(), Optional.empty())))
+                        .all().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + config.topic() + " on "
+                            + config.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try {
+                    TopicDescription d = admin.describeTopics(List.of(config.topic())).allTopicNames()
+                            .get(10, TimeUnit.SECONDS).get(config.topic());
+                    if (d.partitions().stream().allMatch(part -> part.leader() != null && !part.leader().isEmpty())) {
+                        return;
+                    }
+                } catch (ExecutionException e) {
+                    // Not visible yet: ask again.
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + config.topic() + " has no leader after 60 s");
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while preparing topic " + config.topic(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not answer within 60 s", e);
+        }
     }
 
     @Override
