@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param activationEvery      probe activations are taken every this many steps (factors every step; default 10)
  * @param probesPerConcept     cap on the training images of each concept used as probes (default 64)
  * @param generationsPerConcept fixed-seed probe generations per concept made at the start (default 2)
- * @param layers               tapped layers; empty means every layer the model offers (default empty)
+ * @param layers               tapped layers; empty means the model's default probe layers (default empty)
  * @param timesteps            diffusion timesteps of the probe forwards (default 200, 600)
  * @param conditionings        conditionings of the probe forwards (default null token only)
  * @param poolings             poolings of each tapped activation (default global mean and a 2x2 grid)

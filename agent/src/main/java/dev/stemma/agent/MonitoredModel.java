@@ -35,6 +35,15 @@ public interface MonitoredModel {
     /** The layers whose activations {@link #probeForward} can return, shallowest first. */
     List<String> tappableLayers();
 
+    /**
+     * The layers tapped when the agent's config names none: by default all of them; a model may
+     * name fewer, since the probe forward stops after the deepest tapped layer and costs in
+     * proportion.
+     */
+    default List<String> defaultProbeLayers() {
+        return tappableLayers();
+    }
+
     /** The concepts being learned, in token order. */
     List<String> concepts();
 

@@ -46,7 +46,7 @@ final class ProbeSet implements AutoCloseable {
     static ProbeSet build(AgentConfig config, MonitoredModel model, NDManager parent) {
         NDManager manager = parent.newSubManager();
         try {
-            Set<String> layers = new LinkedHashSet<>(config.layers().isEmpty() ? model.tappableLayers() : config.layers());
+            Set<String> layers = new LinkedHashSet<>(config.layers().isEmpty() ? model.defaultProbeLayers() : config.layers());
             for (String l : layers) {
                 if (!model.tappableLayers().contains(l)) {
                     throw new IllegalArgumentException("layer '" + l + "' cannot be tapped; the model offers "

@@ -33,7 +33,7 @@ import java.util.Map;
  * (encoding, chaining, sending) happens on the agent's own thread. When training ends it sends
  * the end-of-run record with the final digest and waits until Kafka acknowledged everything.
  */
-public final class StemmaAgent implements TrainingListener, AfterStepListener, AutoCloseable {
+public final class StemmaAgent implements TrainingListener, AutoCloseable {
     private final AgentConfig config;
     private final AgentMetrics metrics;
     private final RecordSinkFactory sinkFactory;
@@ -43,9 +43,6 @@ public final class StemmaAgent implements TrainingListener, AfterStepListener, A
     private long nextStep;
     private long stepsRecorded;
     private EndOfRun end;
-    private java.util.concurrent.ExecutorService probeThread;
-    private java.util.concurrent.Future<List<StepCapture.ActivationBlock>> pendingProbes;
-    private long pendingProbeStep = -1;
 
     /** Opens the sink; a seam for tests of the agent's logic. */
     interface RecordSinkFactory {
@@ -128,10 +125,8 @@ public final class StemmaAgent implements TrainingListener, AfterStepListener, A
         metrics.captureSeconds.labels("factors").observe((factorsDone - started) / 1e9);
         List<StepCapture.ActivationBlock> acts = List.of();
         if (probes != null && config.activationsAt(step)) {
-            acts = takeProbes(step);
+            acts = probes.capture(model);
             metrics.captureSeconds.labels("activations").observe((System.nanoTime() - factorsDone) / 1e9);
-        } else {
-            discardPendingProbes();
         }
         StepCapture capture = new StepCapture(step, loss, model.currentLearningRate(), model.currentBatch(),
                 factors, acts);
@@ -160,62 +155,6 @@ public final class StemmaAgent implements TrainingListener, AfterStepListener, A
         // Validation changes no weight; nothing to record.
     }
 
-    /**
-     * Starts the next step's probe forwards on the agent's probe thread when that step records
-     * activations: the weights are now those the next step computes with, and stay so until its
-     * update, which cannot come before {@code onTrainingBatch} collected the probes.
-     */
-    @Override
-    public void afterStep(Trainer trainer, long step) {
-        if (probes == null || end != null || !config.activationsAt(step + 1)) {
-            return;
-        }
-        discardPendingProbes();
-        if (probeThread == null) {
-            probeThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "stemma-agent-probes-" + config.runId());
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        ProbeSet set = probes;
-        MonitoredModel m = model;
-        pendingProbes = probeThread.submit(() -> set.capture(m));
-        pendingProbeStep = step + 1;
-    }
-
-    private List<StepCapture.ActivationBlock> takeProbes(long step) {
-        if (pendingProbes != null && pendingProbeStep == step) {
-            try {
-                return pendingProbes.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for probe activations", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("probe forward of step " + step + " failed: " + e.getCause(), e.getCause());
-            } finally {
-                pendingProbes = null;
-                pendingProbeStep = -1;
-            }
-        }
-        discardPendingProbes();
-        return probes.capture(model);
-    }
-
-    private void discardPendingProbes() {
-        if (pendingProbes != null) {
-            try {
-                pendingProbes.get(); // never leave a forward running into the next update
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.ExecutionException e) {
-                // Its result was not wanted; the error shows again when probes are next taken.
-            }
-            pendingProbes = null;
-            pendingProbeStep = -1;
-        }
-    }
-
     /** Steps captured so far. */
     public long stepsRecorded() {
         return stepsRecorded;
@@ -237,10 +176,6 @@ public final class StemmaAgent implements TrainingListener, AfterStepListener, A
     private void finish(EndOfRun.Status status) {
         if (publisher == null || end != null) {
             return;
-        }
-        discardPendingProbes();
-        if (probeThread != null) {
-            probeThread.shutdownNow();
         }
         try {
             end = publisher.finish(status);

@@ -73,26 +73,6 @@ class StemmaAgentTest {
     }
 
     @Test
-    void shouldRecordSameActivationsWhetherProbesRunBesideTrainingOrOnItsThread() throws Exception {
-        List<List<ProbeActivation>> runs = new java.util.ArrayList<>();
-        for (boolean concurrent : new boolean[] {false, true}) {
-            InMemorySink sink = new InMemorySink();
-            try (TinyDenoiser model = new TinyDenoiser(6).callingAfterStep(concurrent)) {
-                model.train(7, List.of(agent(config(3), model, sink)));
-                List<ProbeActivation> acts = new java.util.ArrayList<>();
-                for (StemmaRecord r : sink.records()) {
-                    if (r instanceof StepSnapshot s) {
-                        acts.addAll(s.activations());
-                    }
-                }
-                runs.add(acts);
-            }
-        }
-        assertEquals(3 * 10 * 2 * 2 * 2, runs.get(0).size(), "steps 0, 3 and 6");
-        assertEquals(runs.get(0), runs.get(1));
-    }
-
-    @Test
     void shouldPoolActivationsToRequestedShapes() throws Exception {
         InMemorySink sink = new InMemorySink();
         try (TinyDenoiser model = new TinyDenoiser(2)) {

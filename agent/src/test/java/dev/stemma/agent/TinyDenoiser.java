@@ -45,13 +45,6 @@ public final class TinyDenoiser implements MonitoredModel, AutoCloseable {
     private final long seed;
     private List<BatchItem> batch = List.of();
     private long step;
-    private boolean callAfterStep;
-
-    /** Whether the loop tells {@link AfterStepListener}s about each update, as Stemma's trainer does. */
-    public TinyDenoiser callingAfterStep(boolean call) {
-        callAfterStep = call;
-        return this;
-    }
 
     public TinyDenoiser(long seed) {
         this.seed = seed;
@@ -131,14 +124,6 @@ public final class TinyDenoiser implements MonitoredModel, AutoCloseable {
                     Map.of(Device.cpu(), labels), Map.of(Device.cpu(), preds));
             listeners.forEach(l -> l.onTrainingBatch(trainer, data));
             trainer.step();
-        }
-        if (callAfterStep) {
-            long done = step;
-            listeners.forEach(l -> {
-                if (l instanceof AfterStepListener a) {
-                    a.afterStep(trainer, done);
-                }
-            });
         }
         step++;
     }

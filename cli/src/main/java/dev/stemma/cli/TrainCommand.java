@@ -145,7 +145,8 @@ final class TrainCommand implements Callable<Integer> {
     int generationsPerConcept;
 
     @Option(names = "--layers", split = ",", paramLabel = "L,..",
-            description = "Tapped layers (default: every layer the model offers).")
+            description = "Tapped layers: down0, down1, mid, up1, up0 (default: mid, the bottleneck, where the probe"
+                    + " forward stops halfway).")
     List<String> layers = new java.util.ArrayList<>();
 
     @Option(names = "--timesteps", split = ",", defaultValue = "200,600", paramLabel = "T,..",

@@ -56,7 +56,6 @@ final class DiffusionLoop implements AutoCloseable {
     private final Path checkpointDir;
     private final Consumer<String> log;
     private volatile List<BatchItem> current = List.of();
-    private final List<dev.stemma.agent.AfterStepListener> afterStep = new java.util.ArrayList<>();
     private volatile long currentStep = -1;
     private volatile float currentLoss = Float.NaN;
 
@@ -76,9 +75,6 @@ final class DiffusionLoop implements AutoCloseable {
                 .optDevices(new Device[] {Device.cpu()});
         for (TrainingListener l : listeners) {
             config.addTrainingListeners(l);
-            if (l instanceof dev.stemma.agent.AfterStepListener a) {
-                afterStep.add(a);
-            }
         }
         unet.parametersByName().forEach((name, p) -> {
             if (trainableNames.test(name)) {
@@ -223,9 +219,6 @@ final class DiffusionLoop implements AutoCloseable {
             trainer.step();
             if (ema != null) {
                 ema.update(step);
-            }
-            for (dev.stemma.agent.AfterStepListener a : afterStep) {
-                a.afterStep(trainer, step);
             }
             return lossValue;
         }

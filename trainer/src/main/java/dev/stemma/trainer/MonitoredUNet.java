@@ -71,6 +71,16 @@ final class MonitoredUNet implements MonitoredModel {
         return unet.tappableLayers();
     }
 
+    /**
+     * The bottleneck alone: the probe forward then stops halfway through the U-Net. Measured with
+     * {@code stemma bench agent}: 72 probes at two timesteps every 10 steps cost 3.7% of training
+     * time tapping {@code mid}, 34% tapping every layer (which runs the whole network).
+     */
+    @Override
+    public List<String> defaultProbeLayers() {
+        return List.of("mid");
+    }
+
     @Override
     public List<String> concepts() {
         return unet.concepts();

@@ -39,23 +39,22 @@ public final class AgentBenchRun {
                     .withProbes(s.probesPerConcept(), 2);
             int probes = s.probesPerConcept() * concepts.size() + 2 * concepts.size();
             List<AgentBenchmark.Option> options = new ArrayList<>();
+            List<String> all = List.of("down0", "down1", "mid", "up1", "up0");
             options.add(new AgentBenchmark.Option("a: factors every step", d.withActivationEvery(0), 2));
-            options.add(new AgentBenchmark.Option("b: + " + probes + " probes every 10 steps", d.withActivationEvery(10), 5));
-            options.add(new AgentBenchmark.Option("c: + " + probes + " probes every step", d.withActivationEvery(1), 25));
+            options.add(new AgentBenchmark.Option("b: + " + probes + " probes every 10 steps (mid, t=200,600)",
+                    d.withActivationEvery(10), 5));
+            options.add(new AgentBenchmark.Option("b1: b, all five layers",
+                    variant(d, d.timesteps(), all, d.activationDtype(), 64).withActivationEvery(10), 5));
+            options.add(new AgentBenchmark.Option("c: + " + probes + " probes every step (mid, t=200,600)",
+                    d.withActivationEvery(1), 25));
             options.add(new AgentBenchmark.Option("c1: c, one timestep (600)",
                     variant(d, List.of(600), d.layers(), d.activationDtype(), 64), 25));
-            options.add(new AgentBenchmark.Option("c2: c, forward stops at mid",
-                    variant(d, d.timesteps(), List.of("mid"), d.activationDtype(), 64), 25));
-            options.add(new AgentBenchmark.Option("c3: c, stops at mid, one timestep",
-                    variant(d, List.of(600), List.of("mid"), d.activationDtype(), 64), 25));
-            options.add(new AgentBenchmark.Option("c4: c, float32 activations",
+            options.add(new AgentBenchmark.Option("c2: c, all five layers",
+                    variant(d, d.timesteps(), all, d.activationDtype(), 64), 25));
+            options.add(new AgentBenchmark.Option("c3: c, float32 activations",
                     variant(d, d.timesteps(), d.layers(), DType.FLOAT32, 64), 25));
-            options.add(new AgentBenchmark.Option("c5: c, probes in batches of 16",
+            options.add(new AgentBenchmark.Option("c4: c, probes in batches of 16",
                     variant(d, d.timesteps(), d.layers(), d.activationDtype(), 16), 25));
-            options.add(new AgentBenchmark.Option("c6: c, probes on the training thread only", d.withActivationEvery(1), 25,
-                    false));
-            options.add(new AgentBenchmark.Option("b1: b, stops at mid", variant(d, d.timesteps(), List.of("mid"),
-                    d.activationDtype(), 64).withActivationEvery(10), 5));
             if (!s.only().isEmpty()) {
                 options.removeIf(o -> !s.only().contains(o.name().substring(0, o.name().indexOf(':'))));
             }

@@ -3,7 +3,6 @@ package dev.stemma.cli.bench;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
-import dev.stemma.agent.AfterStepListener;
 import dev.stemma.agent.AgentConfig;
 import dev.stemma.agent.MonitoredModel;
 import dev.stemma.agent.StemmaAgent;
@@ -25,15 +24,8 @@ import java.util.function.Consumer;
  */
 public final class AgentBenchmark {
 
-    /**
-     * One agent option: a name, its config (null for the baseline), its bar in percent, and whether
-     * probes may run beside training ({@link AfterStepListener}) or only on the training thread.
-     */
-    public record Option(String name, AgentConfig config, double barPercent, boolean overlapProbes) {
-        public Option(String name, AgentConfig config, double barPercent) {
-            this(name, config, barPercent, true);
-        }
-    }
+    /** One agent option: a name, its config (null for the baseline) and its bar in percent. */
+    public record Option(String name, AgentConfig config, double barPercent) {}
 
     /** The figures of one option. */
     public record Result(String name, double medianMsPerStep, double slowdownPercent, double[] roundSlowdownPercent,
@@ -79,7 +71,7 @@ public final class AgentBenchmark {
     private final Map<String, double[]> flushMs = new LinkedHashMap<>();
     private final List<Result> results = new ArrayList<>();
 
-    private final class Schedule extends TrainingListenerAdapter implements AfterStepListener {
+    private final class Schedule extends TrainingListenerAdapter {
         private final MonitoredModel model;
         private long step;
         private StemmaAgent agent;
@@ -130,13 +122,6 @@ public final class AgentBenchmark {
             }
             if (agent != null) {
                 agent.onTrainingBatch(trainer, batchData);
-            }
-        }
-
-        @Override
-        public void afterStep(Trainer trainer, long s) {
-            if (agent != null && current.overlapProbes() && !isSegmentBoundary(s + 1)) {
-                agent.afterStep(trainer, s);
             }
         }
     }
