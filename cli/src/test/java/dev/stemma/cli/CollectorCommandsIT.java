@@ -120,17 +120,20 @@ class CollectorCommandsIT {
             Collector two = new Collector(config.withClientId("two"), second, new CollectorMetrics(new CollectorRegistry()));
             one.start();
             two.start();
-            awaitTwoMembersWithPartitions(bootstrap, "shared");
             List<String> runs = new ArrayList<>();
-            for (int r = 0; r < 8; r++) {
-                runs.add("shared-" + r);
-                KafkaTestSupport.produce(bootstrap, run("shared-" + r, 5));
+            try {
+                awaitTwoMembersWithPartitions(bootstrap, "shared");
+                for (int r = 0; r < 8; r++) {
+                    runs.add("shared-" + r);
+                    KafkaTestSupport.produce(bootstrap, run("shared-" + r, 5));
+                }
+                KafkaTestSupport.awaitCaughtUp(bootstrap, "shared", Duration.ofMinutes(2));
+            } finally {
+                one.shutdown(); // before the stores close
+                two.shutdown();
+                one.run();
+                two.run();
             }
-            KafkaTestSupport.awaitCaughtUp(bootstrap, "shared", Duration.ofMinutes(2));
-            one.shutdown();
-            two.shutdown();
-            one.run();
-            two.run();
             Set<String> inFirst = new HashSet<>(first.runs());
             Set<String> inSecond = new HashSet<>(second.runs());
             assertFalse(inFirst.isEmpty(), "the first collector got partitions");

@@ -61,6 +61,18 @@ class CollectorFuzzIT {
             CollectorMetrics metrics = new CollectorMetrics(new CollectorRegistry());
             Collector collector = new Collector(CollectorConfig.defaults(bootstrap).withGroupId("fuzz-it"), store, metrics);
             collector.start();
+            try {
+                feedAndCheck(bootstrap, collector, metrics, store);
+            } finally {
+                collector.shutdown(); // before the store closes: a running consumer must not outlive it
+                collector.awaitTermination(Duration.ofMinutes(1));
+            }
+        }
+    }
+
+    private void feedAndCheck(String bootstrap, Collector collector, CollectorMetrics metrics, TrajectoryStore store)
+            throws Exception {
+        {
             HashChain chain = HashChain.start(RUN);
             Map<MalformedRecordException.Reason, Integer> sentByReason = new EnumMap<>(MalformedRecordException.Reason.class);
             try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.producer(bootstrap)) {
@@ -79,7 +91,7 @@ class CollectorFuzzIT {
                     sent.add(send(producer, m.bytes));
                 }
                 for (Future<RecordMetadata> f : sent) {
-                    f.get(60, TimeUnit.SECONDS);
+                    f.get(180, TimeUnit.SECONDS); // generous: the CI machine is shared
                 }
             }
             KafkaTestSupport.awaitCaughtUp(bootstrap, "fuzz-it", Duration.ofMinutes(3));

@@ -33,7 +33,7 @@ final class StoreHandles implements AutoCloseable {
     private final List<ColumnFamilyHandle> handleList;
     private final Map<ColumnFamily, ColumnFamilyHandle> handles;
     private final RocksDB db;
-    private boolean closed;
+    private volatile boolean closed;
 
     private StoreHandles(Path dir, DBOptions dbOptions, ColumnFamilyOptions cfOptions, List<ColumnFamilyHandle> handleList,
                          RocksDB db) {
@@ -90,7 +90,14 @@ final class StoreHandles implements AutoCloseable {
         }
     }
 
+    /**
+     * The database, after checking it is still open: a RocksDB call on a closed database crashes
+     * the JVM, so a late caller gets a StoreException instead.
+     */
     RocksDB db() {
+        if (closed) {
+            throw new StoreException("store " + dir + " is closed");
+        }
         return db;
     }
 
@@ -114,7 +121,7 @@ final class StoreHandles implements AutoCloseable {
         }
         closed = true;
         handleList.forEach(ColumnFamilyHandle::close);
-        db.close();
+        db.close(); // the field, not db(): closed is already set
         cfOptions.close();
         dbOptions.close();
     }

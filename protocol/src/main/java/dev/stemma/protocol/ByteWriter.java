@@ -1,30 +1,41 @@
 package dev.stemma.protocol;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Big-endian primitive writer for the record encoding. Not thread-safe. */
 final class ByteWriter {
-    private final ByteArrayOutputStream out;
+    private byte[] buf;
+    private int count;
 
     ByteWriter(int expectedSize) {
-        out = new ByteArrayOutputStream(Math.max(64, expectedSize));
+        buf = new byte[Math.max(64, expectedSize)];
+    }
+
+    private void ensure(int more) {
+        if (count + more > buf.length) {
+            buf = java.util.Arrays.copyOf(buf, Math.max(count + more, buf.length * 2));
+        }
+    }
+
+    private void put(int b) {
+        ensure(1);
+        buf[count++] = (byte) b;
     }
 
     void u8(int v) {
-        out.write(v);
+        put(v);
     }
 
     void u16(int v) {
-        out.write(v >>> 8);
-        out.write(v);
+        put(v >>> 8);
+        put(v);
     }
 
     void i32(int v) {
-        out.write(v >>> 24);
-        out.write(v >>> 16);
-        out.write(v >>> 8);
-        out.write(v);
+        put(v >>> 24);
+        put(v >>> 16);
+        put(v >>> 8);
+        put(v);
     }
 
     void i64(long v) {
@@ -42,23 +53,28 @@ final class ByteWriter {
             throw new IllegalArgumentException("varint of negative value " + v);
         }
         while ((v & ~0x7f) != 0) {
-            out.write((v & 0x7f) | 0x80);
+            put((v & 0x7f) | 0x80);
             v >>>= 7;
         }
-        out.write(v);
+        put(v);
     }
 
     void string(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         varint(b.length);
-        out.write(b, 0, b.length);
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, count, b.length);
+        count += b.length;
     }
 
     void bytes(byte[] b) {
-        out.write(b, 0, b.length);
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, count, b.length);
+        count += b.length;
     }
 
+    /** The bytes written; no copy when the expected size was exact. */
     byte[] toByteArray() {
-        return out.toByteArray();
+        return count == buf.length ? buf : java.util.Arrays.copyOf(buf, count);
     }
 }

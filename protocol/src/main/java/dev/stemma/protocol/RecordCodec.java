@@ -120,7 +120,11 @@ public final class RecordCodec {
 
     /** Encodes one tensor alone (dtype, shape, data): how the store keeps factors and activations. */
     public static byte[] encodeTensor(Tensor tensor) {
-        ByteWriter w = new ByteWriter(tensor.byteSize() + 16);
+        int size = 2 + tensor.byteSize();
+        for (int d : tensor.rawShape()) {
+            size += d < (1 << 7) ? 1 : d < (1 << 14) ? 2 : d < (1 << 21) ? 3 : d < (1 << 28) ? 4 : 5;
+        }
+        ByteWriter w = new ByteWriter(size); // exact, so the bytes are returned without a copy
         writeTensor(w, tensor);
         return w.toByteArray();
     }
