@@ -31,7 +31,7 @@ class TrainerCommandsIT {
         Files.writeString(yaml, "rank: 2\nsteps: 9\nbatch: 4\nprior-per-class: 1\nimages-per-concept: 3\nconcepts: [Shirt, Bag]\n");
         Path adapter = dir.resolve("run/adapter.stw");
         assertEquals(0, Stemma.run("train", "--base", base.toString(), "--data", DATA, "--config", yaml.toString(),
-                "--steps", "2", "--run", "it", "--out", adapter.toString()));
+                "--steps", "2", "--run", "it", "--out", adapter.toString(), "--no-agent"));
         String info = Files.readString(dir.resolve("run/adapter.json"));
         assertTrue(info.contains("\"rank\" : 2"), info);
         assertTrue(info.contains("\"steps\" : 2"), "the command line wins over the file: " + info);
