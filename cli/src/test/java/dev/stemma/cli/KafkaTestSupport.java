@@ -55,6 +55,8 @@ final class KafkaTestSupport {
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "collector-it-producer");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // One request in flight: see KafkaRecordSink (idempotent producers stuck on OUT_OF_ORDER_SEQUENCE_NUMBER).
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }

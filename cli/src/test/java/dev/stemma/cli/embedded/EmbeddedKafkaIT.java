@@ -87,6 +87,8 @@ class EmbeddedKafkaIT {
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "embedded-kafka-it");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // One request in flight: see KafkaRecordSink (idempotent producers stuck on OUT_OF_ORDER_SEQUENCE_NUMBER).
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (StemmaRecord r : records) {
                 producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, Topics.key(r), RecordCodec.encode(r))).get(60, TimeUnit.SECONDS);
