@@ -54,6 +54,7 @@ final class DiffusionLoop implements AutoCloseable {
     private final Path checkpointDir;
     private final Consumer<String> log;
     private volatile List<BatchItem> current = List.of();
+    private long retriedSteps;
 
     DiffusionLoop(UNet unet, Model model, Examples examples, LoopSettings settings, double priorFraction,
                   Predicate<String> trainableNames, float emaDecay, Path checkpointDir,
@@ -160,23 +161,37 @@ final class DiffusionLoop implements AutoCloseable {
             Shape shape = new Shape(n, c, s, s);
             NDList data = new NDList(sub.create(xt, shape), sub.create(ts), sub.create(w, new Shape(n, rows)));
             NDList labels = new NDList(sub.create(eps, shape));
-            zeroGradients(sub);
-            NDArray pred;
-            NDArray loss;
-            try (GradientCollector gc = trainer.newGradientCollector()) {
-                pred = trainer.forward(data).singletonOrThrow();
-                loss = pred.sub(labels.singletonOrThrow()).square().mean();
-                gc.backward(loss);
-            }
-            float lossValue = loss.getFloat();
-            if (!Float.isFinite(lossValue)) {
-                throw new IllegalStateException("step " + step + ": training loss is " + lossValue
-                        + "; stopped (lower --lr or --clip-norm)");
-            }
-            double norm = gradientNorm(sub);
-            if (!Double.isFinite(norm)) {
-                throw new IllegalStateException("step " + step + ": gradient norm is " + norm + " (loss " + lossValue
-                        + "); stopped (lower --lr or --clip-norm)");
+            NDArray pred = null;
+            float lossValue = Float.NaN;
+            double norm = Double.NaN;
+            // A non-finite gradient under a finite loss has been seen intermittently on this engine
+            // (RESEARCH.md: "gradients were intermittently NaN"): recompute the same step once; if it
+            // is still not finite, stop.
+            for (int attempt = 0; attempt < 2 && !Double.isFinite(norm); attempt++) {
+                zeroGradients(sub);
+                NDArray loss;
+                try (GradientCollector gc = trainer.newGradientCollector()) {
+                    pred = trainer.forward(data).singletonOrThrow();
+                    loss = pred.sub(labels.singletonOrThrow()).square().mean();
+                    gc.backward(loss);
+                }
+                lossValue = loss.getFloat();
+                if (!Float.isFinite(lossValue)) {
+                    throw new IllegalStateException("step " + step + ": training loss is " + lossValue
+                            + "; stopped (lower --lr or --clip-norm)");
+                }
+                norm = gradientNorm(sub);
+                if (!Double.isFinite(norm)) {
+                    String where = firstNonFinite(sub);
+                    if (attempt == 0) {
+                        log.accept("step " + step + ": gradient norm " + norm + " (first in " + where + ") under loss "
+                                + lossValue + "; recomputing the step once");
+                        retriedSteps++;
+                    } else {
+                        throw new IllegalStateException("step " + step + ": gradient norm is " + norm + " (first in "
+                                + where + ", loss " + lossValue + "); stopped (lower --lr or --clip-norm)");
+                    }
+                }
             }
             float scale = norm > settings.clipNorm() ? (float) (settings.clipNorm() / norm) : 1f;
             Batch batch = new Batch(sub, data, labels, n, Batchifier.STACK, Batchifier.STACK, step, settings.steps());
@@ -201,6 +216,25 @@ final class DiffusionLoop implements AutoCloseable {
                 g.muli(0f);
             }
         }
+    }
+
+    /** Steps whose gradient had to be recomputed once (see {@link #step}). */
+    long retriedSteps() {
+        return retriedSteps;
+    }
+
+    private String firstNonFinite(NDManager sub) {
+        for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
+            NDArray array = e.getValue().getArray();
+            if (array.hasGradient()) {
+                NDArray g = array.getGradient();
+                g.attach(sub);
+                if (!Float.isFinite(g.square().sum().getFloat())) {
+                    return e.getKey();
+                }
+            }
+        }
+        return "no parameter";
     }
 
     private double gradientNorm(NDManager sub) {
