@@ -5,6 +5,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
@@ -213,7 +214,9 @@ final class DiffusionLoop implements AutoCloseable {
             if (array.hasGradient()) {
                 NDArray g = array.getGradient();
                 g.attach(sub);
-                g.muli(0f);
+                // overwrite in place, never multiply (NaN * 0 is NaN, and PyTorch accumulates into .grad),
+                // and never set(Buffer): DJL then aliases the tensor to a Java buffer that dies with g
+                g.set(new NDIndex("..."), 0f);
             }
         }
     }
