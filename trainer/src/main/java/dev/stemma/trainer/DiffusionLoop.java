@@ -5,6 +5,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
@@ -41,8 +42,6 @@ import java.util.function.Predicate;
 final class DiffusionLoop implements AutoCloseable {
     static final String CHECKPOINT_FILE = "checkpoint.stw";
     static final String CHECKPOINT_STEP_FILE = "checkpoint.step";
-    /** Tries of a step whose gradient came out non-finite from a finite loss. */
-    static final int MAX_ATTEMPTS = 3;
 
     private final UNet unet;
     private final Model model;
@@ -58,6 +57,7 @@ final class DiffusionLoop implements AutoCloseable {
     private volatile List<BatchItem> current = List.of();
     private volatile long currentStep = -1;
     private volatile float currentLoss = Float.NaN;
+    private long retriedSteps;
 
     DiffusionLoop(UNet unet, Model model, Examples examples, LoopSettings settings, double priorFraction,
                   Predicate<String> trainableNames, float emaDecay, Path checkpointDir,
@@ -181,14 +181,14 @@ final class DiffusionLoop implements AutoCloseable {
             NDList data = new NDList(sub.create(xt, shape), sub.create(ts), sub.create(w, new Shape(n, rows)));
             NDList labels = new NDList(sub.create(eps, shape));
             NDArray pred = null;
-            NDArray loss;
             float lossValue = Float.NaN;
             double norm = Double.NaN;
-            // A non-finite gradient from a finite loss has been seen intermittently on this engine
-            // (RESEARCH.md saw it too); the step is recomputed from zeroed gradients, which gives the
-            // same result as an undisturbed step, and the run stops only if it persists.
-            for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            // A non-finite gradient under a finite loss has been seen intermittently on this engine
+            // (RESEARCH.md: "gradients were intermittently NaN"): recompute the same step once; if it
+            // is still not finite, stop.
+            for (int attempt = 0; attempt < 2 && !Double.isFinite(norm); attempt++) {
                 zeroGradients(sub);
+                NDArray loss;
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     pred = trainer.forward(data).singletonOrThrow();
                     loss = pred.sub(labels.singletonOrThrow()).square().mean();
@@ -200,14 +200,17 @@ final class DiffusionLoop implements AutoCloseable {
                             + "; stopped (lower --lr or --clip-norm)");
                 }
                 norm = gradientNorm(sub);
-                if (Double.isFinite(norm)) {
-                    break;
+                if (!Double.isFinite(norm)) {
+                    String where = firstNonFinite(sub);
+                    if (attempt == 0) {
+                        log.accept("step " + step + ": gradient norm " + norm + " (first in " + where + ") under loss "
+                                + lossValue + "; recomputing the step once");
+                        retriedSteps++;
+                    } else {
+                        throw new IllegalStateException("step " + step + ": gradient norm is " + norm + " (first in "
+                                + where + ", loss " + lossValue + "); stopped (lower --lr or --clip-norm)");
+                    }
                 }
-                if (attempt == MAX_ATTEMPTS) {
-                    throw new IllegalStateException("step " + step + ": gradient norm is " + norm + " (loss " + lossValue
-                            + ") in " + MAX_ATTEMPTS + " attempts; stopped (lower --lr or --clip-norm)");
-                }
-                log.accept("step " + step + ": gradient norm is " + norm + " with a finite loss; recomputing the step");
             }
             currentLoss = lossValue;
             float scale = norm > settings.clipNorm() ? (float) (settings.clipNorm() / norm) : 1f;
@@ -236,9 +239,30 @@ final class DiffusionLoop implements AutoCloseable {
             if (array.hasGradient()) {
                 NDArray g = array.getGradient();
                 g.attach(sub);
-                g.powi(0f).subi(1f);
+                // overwrite in place, never multiply (NaN * 0 is NaN, and PyTorch accumulates into .grad),
+                // and never set(Buffer): DJL then aliases the tensor to a Java buffer that dies with g
+                g.set(new NDIndex("..."), 0f);
             }
         }
+    }
+
+    /** Steps whose gradient had to be recomputed once (see {@link #step}). */
+    long retriedSteps() {
+        return retriedSteps;
+    }
+
+    private String firstNonFinite(NDManager sub) {
+        for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
+            NDArray array = e.getValue().getArray();
+            if (array.hasGradient()) {
+                NDArray g = array.getGradient();
+                g.attach(sub);
+                if (!Float.isFinite(g.square().sum().getFloat())) {
+                    return e.getKey();
+                }
+            }
+        }
+        return "no parameter";
     }
 
     private double gradientNorm(NDManager sub) {

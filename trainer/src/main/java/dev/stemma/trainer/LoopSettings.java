@@ -10,9 +10,9 @@ public record LoopSettings(int steps, int batchSize, float learningRate, int war
     public static final int PRETRAIN_STEPS = 4000;
     public static final int PRETRAIN_BATCH = 64;
     public static final float PRETRAIN_LR = 5e-4f;
-    public static final int CUSTOMISE_STEPS = 1000;
+    public static final int CUSTOMISE_STEPS = 800;
     public static final int CUSTOMISE_BATCH = 32;
-    public static final float CUSTOMISE_LR = 8e-4f;
+    public static final float CUSTOMISE_LR = 5e-4f;
     public static final int WARMUP_STEPS = 100;
     public static final float CLIP_NORM = 1f;
     public static final long SEED = 42;

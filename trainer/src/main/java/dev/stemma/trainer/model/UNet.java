@@ -30,8 +30,8 @@ import java.util.function.Predicate;
  * <p>Layout for channels c0..c(L-1): conv in; per level i < L-1 a residual block and a stride-2 conv;
  * at the lowest level a residual block, self-attention, a residual block ("mid"); back up, per level a
  * nearest upsample + conv, concatenation with the skip and a residual block; GroupNorm, SiLU, conv out.
- * With a {@link LoraSpec} every residual-block convolution and attention projection gets a LoRA
- * branch (A random, B zero, so a fresh adapter changes nothing).
+ * With a {@link LoraSpec} every residual-block convolution, embedding projection and attention
+ * projection gets a LoRA branch (A random, B zero, so a fresh adapter changes nothing).
  *
  * <p>Parameter names are stable ({@code down0.res.conv1.weight}, {@code down0.res.conv1/lora_a},
  * {@code tokens/Shirt}); base names do not depend on whether adapters exist, so a base file loads
@@ -172,14 +172,14 @@ public final class UNet extends AbstractBlock {
     /**
      * Draws the parameters that {@code which} selects from a generator seeded with {@code seed}, in
      * declaration order: weights uniform in +-1/sqrt(fan in) (PyTorch's default), LoRA B zero, biases
-     * zero, GroupNorm scale one, class table standard normal, concept tokens the mean of the base
-     * class rows (so a new concept starts as "an average class").
+     * zero, GroupNorm scale one, class table and concept tokens standard normal (a pilot that started
+     * every token at the mean class row left the concepts indistinct: symmetric start, weak signal).
      */
     public void randomise(long seed, Predicate<String> which) {
         SplittableRandom random = new SplittableRandom(seed);
         for (Map.Entry<String, Parameter> entry : byName.entrySet()) {
             String name = entry.getKey();
-            if (!which.test(name) || name.startsWith("tokens/")) {
+            if (!which.test(name)) {
                 continue;
             }
             Parameter p = entry.getValue();
@@ -189,7 +189,7 @@ public final class UNet extends AbstractBlock {
                 // zeros
             } else if (name.endsWith(".gamma")) {
                 java.util.Arrays.fill(v, 1f);
-            } else if (name.equals("cond.classes")) {
+            } else if (name.equals("cond.classes") || name.startsWith("tokens/")) {
                 for (int i = 0; i < v.length; i++) {
                     v[i] = (float) gaussian(random);
                 }
@@ -200,22 +200,6 @@ public final class UNet extends AbstractBlock {
                 }
             }
             p.getArray().set(v);
-        }
-        if (!tokens.isEmpty()) {
-            float[] table = classTable.getArray().toFloatArray();
-            int e = config.embedDim();
-            float[] mean = new float[e];
-            int classes = config.classes().size();
-            for (int r = 1; r <= classes; r++) {
-                for (int j = 0; j < e; j++) {
-                    mean[j] += table[r * e + j] / classes;
-                }
-            }
-            for (Parameter t : tokens) {
-                if (which.test(t.getName())) {
-                    t.getArray().set(mean);
-                }
-            }
         }
     }
 
@@ -354,7 +338,7 @@ public final class UNet extends AbstractBlock {
 
     private Layers.Res res(String name, int in, int out) {
         return new Layers.Res(norm(name + ".norm1", in), conv(name + ".conv1", in, out, 3, 1, true),
-                lin(name + ".emb", config.embedDim(), out, false), norm(name + ".norm2", out),
+                lin(name + ".emb", config.embedDim(), out, true), norm(name + ".norm2", out),
                 conv(name + ".conv2", out, out, 3, 1, true), in == out ? null : conv(name + ".skip", in, out, 1, 1, false));
     }
 }
