@@ -28,8 +28,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Producing, topic set-up and "has the group caught up" checks for the collector's integration tests. */
-final class KafkaTestSupport {
+/** Producing, consuming, topic set-up and "has the group caught up" checks for the integration tests. */
+public final class KafkaTestSupport {
     static final int PARTITIONS = 4;
 
     private KafkaTestSupport() {}
@@ -61,7 +61,7 @@ final class KafkaTestSupport {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    static void produce(String bootstrap, List<? extends StemmaRecord> records) throws Exception {
+    public static void produce(String bootstrap, List<? extends StemmaRecord> records) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (StemmaRecord r : records) {
@@ -133,5 +133,34 @@ final class KafkaTestSupport {
             }
         }
         return n;
+    }
+
+    /**
+     * Every record of the snapshots topic from the beginning, decoded, once at least
+     * {@code atLeast} arrived and then 3 s passed with nothing new (so that a duplicate would show).
+     */
+    public static List<StemmaRecord> consumeRecords(String bootstrap, int atLeast) throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "kafka-it-consumer");
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "kafka-it-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<StemmaRecord> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.SNAPSHOTS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long quietUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+                var polled = consumer.poll(Duration.ofMillis(500));
+                for (ConsumerRecord<byte[], byte[]> r : polled) {
+                    out.add(RecordCodec.decode(r.value()));
+                }
+                if (out.size() >= atLeast && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(3); // wait for any duplicate
+                }
+            }
+        }
+        return out;
     }
 }

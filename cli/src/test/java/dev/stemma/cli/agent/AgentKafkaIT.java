@@ -10,26 +10,18 @@ import dev.stemma.agent.AgentConfig;
 import dev.stemma.agent.RunProvenance;
 import dev.stemma.agent.StemmaAgent;
 import dev.stemma.agent.TinyDenoiser;
+import dev.stemma.cli.KafkaTestSupport;
 import dev.stemma.cli.embedded.EmbeddedKafka;
 import dev.stemma.cli.embedded.EmbeddedKafkaConfig;
 import dev.stemma.protocol.EndOfRun;
-import dev.stemma.protocol.RecordCodec;
 import dev.stemma.protocol.RunManifest;
 import dev.stemma.protocol.StemmaRecord;
 import dev.stemma.protocol.StepSnapshot;
-import dev.stemma.protocol.Topics;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +71,7 @@ class AgentKafkaIT {
             assertTrue(stepsWhileDown[0] > 0, "training went on while the broker was down");
             assertEquals(STEPS, agent.endOfRun().stepCount());
 
-            List<StemmaRecord> records = consumeAll(kafka.bootstrapServers(), STEPS + 2);
+            List<StemmaRecord> records = KafkaTestSupport.consumeRecords(kafka.bootstrapServers(), STEPS + 2);
             assertInstanceOf(RunManifest.class, records.get(0));
             Map<Long, Integer> seen = new TreeMap<>();
             for (StemmaRecord r : records) {
@@ -102,28 +94,4 @@ class AgentKafkaIT {
         }
     }
 
-    static List<StemmaRecord> consumeAll(String bootstrap, int atLeast) throws Exception {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "agent-kafka-it");
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "agent-kafka-it");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<StemmaRecord> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.SNAPSHOTS));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            long quietUntil = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
-                var polled = consumer.poll(Duration.ofMillis(500));
-                for (ConsumerRecord<byte[], byte[]> r : polled) {
-                    out.add(RecordCodec.decode(r.value()));
-                }
-                if (out.size() >= atLeast && quietUntil == Long.MAX_VALUE) {
-                    quietUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(3); // wait for any duplicate
-                }
-            }
-        }
-        return out;
-    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stemma.cli.KafkaTestSupport;
 import dev.stemma.cli.embedded.EmbeddedKafka;
 import dev.stemma.cli.embedded.EmbeddedKafkaConfig;
 import dev.stemma.protocol.EndOfRun;
@@ -41,7 +42,7 @@ class JavaAgentIT {
             assertEquals(0, job.exitValue(), Files.readString(dir.resolve("job.log")));
 
             // 64 rows in batches of 16 for 2 epochs: 8 steps.
-            List<StemmaRecord> records = AgentKafkaIT.consumeAll(kafka.bootstrapServers(), 10);
+            List<StemmaRecord> records = KafkaTestSupport.consumeRecords(kafka.bootstrapServers(), 10);
             assertEquals(10, records.size());
             RunManifest manifest = assertInstanceOf(RunManifest.class, records.get(0));
             assertEquals("plain-job", manifest.runId());

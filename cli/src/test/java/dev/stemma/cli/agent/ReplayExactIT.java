@@ -12,6 +12,7 @@ import ai.djl.training.listener.TrainingListenerAdapter;
 import dev.stemma.agent.AgentConfig;
 import dev.stemma.agent.RunProvenance;
 import dev.stemma.agent.StemmaAgent;
+import dev.stemma.cli.KafkaTestSupport;
 import dev.stemma.cli.embedded.EmbeddedKafka;
 import dev.stemma.cli.embedded.EmbeddedKafkaConfig;
 import dev.stemma.protocol.NamedTensor;
@@ -84,7 +85,7 @@ class ReplayExactIT {
                 });
             }, line -> { });
             assertEquals(STEPS, agent[0].endOfRun().stepCount());
-            List<StemmaRecord> records = AgentKafkaIT.consumeAll(kafka.bootstrapServers(), STEPS + 2);
+            List<StemmaRecord> records = KafkaTestSupport.consumeRecords(kafka.bootstrapServers(), STEPS + 2);
             try (StemmaModel replay = StemmaModel.open(base, adapter)) {
                 condition = replay.condition("Shirt");
                 org.junit.jupiter.api.Assertions.assertArrayEquals(conditionOf(List.of("Shirt", "Bag"), "Shirt"), condition);
