@@ -5,7 +5,6 @@ import dev.stemma.protocol.NamedTensor;
 import dev.stemma.protocol.ProbeActivation;
 import dev.stemma.protocol.RecordCodec;
 import dev.stemma.protocol.RunManifest;
-import dev.stemma.protocol.StemmaRecord;
 import dev.stemma.protocol.StepSnapshot;
 import dev.stemma.protocol.Tensor;
 import dev.stemma.protocol.Topics;
@@ -119,7 +118,7 @@ final class SnapshotPublisher implements AutoCloseable {
                     break;
                 }
                 Pending p = (Pending) item;
-                byte[] bytes = RecordCodec.encode(toRecord(p));
+                byte[] bytes = encode(p);
                 if (p.payload instanceof StepCapture) {
                     metrics.queueSteps.dec();
                 }
@@ -136,19 +135,21 @@ final class SnapshotPublisher implements AutoCloseable {
         }
     }
 
-    private StemmaRecord toRecord(Pending p) {
+    /** Encodes a pending record once; a step's bytes also extend the hash chain. */
+    private byte[] encode(Pending p) {
         if (p.payload instanceof RunManifest m) {
-            return m;
+            return RecordCodec.encode(m);
         }
         if (p.payload instanceof StepCapture c) {
             StepSnapshot s = toSnapshot(c);
-            chain.append(s.step(), RecordCodec.encode(s));
+            byte[] bytes = RecordCodec.encode(s);
+            chain.append(s.step(), bytes);
             stepsChained = Math.max(stepsChained, chain.length());
-            return s;
+            return bytes;
         }
         EndOfRun e = new EndOfRun(config.runId(), stepsChained, (EndOfRun.Status) p.payload, Instant.now(), chain.digest());
         end = e;
-        return e;
+        return RecordCodec.encode(e);
     }
 
     private StepSnapshot toSnapshot(StepCapture c) {
