@@ -26,9 +26,10 @@ import picocli.CommandLine.Option;
  * (replay of the stored steps) comes with the analyzer issue.
  */
 @Command(name = "attribute", mixinStandardHelpOptions = true,
-        description = {"Attributes the run's recorded probe generations to its concepts and training images, from the",
-                "trajectories of their internal representations (SVD subspace of the training increments, cosine per",
-                "step). JSON on stdout or --json. New images (replay over the stored steps) are not attributed yet."})
+        description = {"Attributes a run's recorded probe generations to its concepts and training images.",
+                "Compares the trajectories of their internal representations with the training images' (SVD subspace",
+                "of the training increments, cosine per step); prints concept shares, the top training images and a",
+                "confidence as JSON on stdout or --json. New images (replay over the stored steps) are not attributed yet."})
 final class AttributeCommand implements Callable<Integer> {
 
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "Store written by the collector.")

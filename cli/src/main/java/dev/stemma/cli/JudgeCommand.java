@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
 
 /** {@code stemma judge}: trains the fidelity judge (a small CNN classifier) and reports its test accuracy. */
 @Command(name = "judge", mixinStandardHelpOptions = true,
-        description = {"Trains the fidelity judge, a small CNN classifier, on an IDX dataset's training split and",
-                "prints its accuracy per class on the test split as JSON; saves DIR/judge.params and DIR/judge.json."})
+        description = {"Trains the fidelity judge, a small CNN classifier that scores generations.",
+                "Trains on an IDX dataset's training split, prints its accuracy per class on the test split as JSON,",
+                "and saves DIR/judge.params and DIR/judge.json."})
 final class JudgeCommand implements Callable<Integer> {
 
     @Option(names = "--data", defaultValue = DataOption.AUTO, paramLabel = "SPEC",
