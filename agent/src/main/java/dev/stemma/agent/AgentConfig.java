@@ -46,9 +46,6 @@ public record AgentConfig(String runId, String bootstrapServers, String topic, i
         SPILL
     }
 
-    /** Activations never: factors, loss and batch only. */
-    public static final int NEVER = 0;
-
     public AgentConfig {
         RunIds.requireValid(runId);
         requireText(bootstrapServers, "bootstrap servers");
@@ -119,6 +116,13 @@ public record AgentConfig(String runId, String bootstrapServers, String topic, i
         return new AgentConfig(newRunId, bootstrapServers, topic, activationEvery, probesPerConcept,
                 generationsPerConcept, layers, timesteps, conditionings, poolings, activationDtype, probeBatchSize,
                 queueCapacityBytes, backpressure, spillDir, compression, provenance);
+    }
+
+    /** This config sending to other Kafka bootstrap servers. */
+    public AgentConfig withBootstrapServers(String servers) {
+        return new AgentConfig(runId, servers, topic, activationEvery, probesPerConcept, generationsPerConcept, layers,
+                timesteps, conditionings, poolings, activationDtype, probeBatchSize, queueCapacityBytes, backpressure,
+                spillDir, compression, provenance);
     }
 
     /** This config with other backpressure. */

@@ -126,8 +126,12 @@ final class ProbeSet implements AutoCloseable {
                         tokens.add(cond == Conditioning.OWN_TOKEN ? ownConcepts.get(i) : null);
                     }
                     try (NDManager step = manager.newSubManager()) {
+                        // Slices join the sliced array's manager: move them to this step's, so
+                        // their handles are freed with it rather than kept until the run ends.
                         NDArray x = images.get(from + ":" + to);
+                        x.attach(step);
                         NDArray eps = noise.get(from + ":" + to);
+                        eps.attach(step);
                         Map<String, NDArray> acts = model.probeForward(step, x, t, eps, tokens, layers);
                         for (String layer : layers) {
                             NDArray a = acts.get(layer);

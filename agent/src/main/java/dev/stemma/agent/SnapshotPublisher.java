@@ -42,7 +42,6 @@ final class SnapshotPublisher implements AutoCloseable {
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong inFlightBytes = new AtomicLong();
-    private final AtomicLong acknowledged = new AtomicLong();
     private final SpillLog spill;
     private final Thread thread;
     private long stepsChained;
@@ -92,11 +91,6 @@ final class SnapshotPublisher implements AutoCloseable {
         thread.join();
         rethrowFailure();
         return end;
-    }
-
-    /** Steps acknowledged by the sink so far. */
-    long acknowledgedRecords() {
-        return acknowledged.get();
     }
 
     private void rethrowFailure() {
@@ -196,7 +190,6 @@ final class SnapshotPublisher implements AutoCloseable {
                 metrics.errors.inc();
                 failure.compareAndSet(null, error);
             } else {
-                acknowledged.incrementAndGet();
                 metrics.bytesSent.inc(bytes.length);
                 metrics.sendLatency.observe((System.nanoTime() - capturedAt) / 1e9);
             }

@@ -95,14 +95,14 @@ final class AttributeCommand implements Callable<Integer> {
                 ObjectNode shares = o.putObject("shares");
                 double[] s = a.shares();
                 for (int c = 0; c < s.length; c++) {
-                    shares.put(a.concepts().get(c), Math.round(s[c] * 1e4) / 1e4);
+                    shares.put(a.concepts().get(c), round4(s[c]));
                 }
-                o.put("confidence", Math.round(a.confidence().value() * 1e4) / 1e4);
+                o.put("confidence", round4(a.confidence().value()));
                 o.put("lowConfidence", a.confidence().low());
                 ArrayNode topImages = o.putArray("topTrainingImages");
                 for (ScoredItem item : a.topItems(top)) {
                     topImages.addObject().put("image", item.id()).put("concept", item.concept())
-                            .put("score", Math.round(item.score() * 1e4) / 1e4);
+                            .put("score", round4(item.score()));
                 }
                 n++;
                 correct += a.topConcept().equals(p.concept()) ? 1 : 0;
@@ -118,5 +118,10 @@ final class AttributeCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Four decimals are plenty for shares, scores and confidences in a report. */
+    private static double round4(double v) {
+        return Math.round(v * 1e4) / 1e4;
     }
 }

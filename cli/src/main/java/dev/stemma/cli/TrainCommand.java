@@ -192,11 +192,7 @@ final class TrainCommand implements Callable<Integer> {
         try (MetricsEndpoint metrics = MetricsEndpoint.start(MetricsEndpoint.DEFAULT_HOST, metricsPort);
              KafkaSource kafka = KafkaSource.of(bootstrapServers, KafkaSource.besideStore(store));
              EmbeddedCollector collector = embedded ? EmbeddedCollector.start(store, kafka.bootstrapServers()) : null) {
-            AgentConfig withKafka = new AgentConfig(runId, kafka.bootstrapServers(), agentConfig.topic(),
-                    agentConfig.activationEvery(), agentConfig.probesPerConcept(), agentConfig.generationsPerConcept(),
-                    agentConfig.layers(), agentConfig.timesteps(), agentConfig.conditionings(), agentConfig.poolings(),
-                    agentConfig.activationDtype(), agentConfig.probeBatchSize(), agentConfig.queueCapacityBytes(),
-                    agentConfig.backpressure(), agentConfig.spillDir(), agentConfig.compression(), agentConfig.provenance());
+            AgentConfig withKafka = agentConfig.withBootstrapServers(kafka.bootstrapServers());
             Progress.log("recording run " + runId + " to " + kafka.describe()
                     + (metrics.url() == null ? "" : "; metrics on " + metrics.url()));
             StemmaAgent[] agent = new StemmaAgent[1];
@@ -222,6 +218,10 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The agent's settings from the options, validated before any broker starts; the Kafka
+     * address is filled in once it is known.
+     */
     private AgentConfig agentConfig(String runId, CustomiseConfig cfg) throws java.io.IOException {
         Map<String, String> flat = new TreeMap<>();
         spec.options().forEach(o -> {
