@@ -10,13 +10,13 @@ import dev.stemma.protocol.Pooling;
  * Average-pools (N, C, H, W) activations onto a g x g grid on the engine, so that only the
  * pooled values are copied to the JVM. Cells follow adaptive average pooling: cell i spans rows
  * floor(i*H/g) to ceil((i+1)*H/g). Means are taken over one axis after a reshape, since PyTorch's
- * mean over two axes fails in DJL (STYLE.md).
+ * mean over two axes fails in DJL (STYLE.md). Public so that replay pools exactly as the agent did.
  */
-final class ActivationPooler {
+public final class ActivationPooler {
     private ActivationPooler() {}
 
     /** Pooled values, shape (N, C) for a global mean, else (N, C, g, g). */
-    static NDArray pool(NDArray x, Pooling pooling) {
+    public static NDArray pool(NDArray x, Pooling pooling) {
         Shape s = x.getShape();
         if (s.dimension() != 4) {
             throw new IllegalArgumentException("expected (N, C, H, W) activations, got " + s);

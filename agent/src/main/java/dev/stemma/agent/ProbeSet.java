@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 
 /**
@@ -157,12 +156,7 @@ final class ProbeSet implements AutoCloseable {
     }
 
     private static NDArray fixedNoise(NDManager manager, Shape shape, long seed, int timestep) {
-        Random random = new Random(seed * 31 + timestep * 1_000_033L + 7);
-        float[] values = new float[Math.toIntExact(shape.size())];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) random.nextGaussian();
-        }
-        return manager.create(values, shape);
+        return manager.create(ProbeNoise.values(seed, timestep, Math.toIntExact(shape.size())), shape);
     }
 
     @Override

@@ -4,93 +4,129 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stemma.agent.AgentConfigFile;
 import dev.stemma.analyzer.Analyzer;
 import dev.stemma.analyzer.Attribution;
 import dev.stemma.analyzer.Query;
 import dev.stemma.analyzer.RepresentationConfig;
 import dev.stemma.analyzer.ScoredItem;
-import dev.stemma.analyzer.store.StoredProbeTrajectories;
+import dev.stemma.analyzer.replay.RunAnalysis;
+import dev.stemma.analyzer.report.HtmlReport;
 import dev.stemma.collector.TrajectoryStore;
-import dev.stemma.protocol.Conditioning;
 import dev.stemma.protocol.ProbeSpec;
+import dev.stemma.trainer.data.Datasets;
+import dev.stemma.trainer.data.LooseImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code stemma attribute}: concept shares, top training images and a confidence for the probe
- * generations a run recorded, from their representation trajectories. Attributing new images
- * (replay of the stored steps) comes with the analyzer issue.
+ * {@code stemma attribute}: concept shares, top training images and a confidence for images,
+ * against one recorded run. New images are replayed through the run's model at its recorded
+ * steps; without {@code --images} the run's own probe generations are attributed from their
+ * recorded trajectories.
  */
 @Command(name = "attribute", mixinStandardHelpOptions = true,
-        description = {"Attributes a run's recorded probe generations to its concepts and training images.",
-                "Compares the trajectories of their internal representations with the training images' (SVD subspace",
-                "of the training increments, cosine per step); prints concept shares, the top training images and a",
-                "confidence as JSON on stdout or --json. New images (replay over the stored steps) are not attributed yet."})
+        description = {"Attributes images to a recorded run's concepts and training images.",
+                "For each image: concept shares (summing to 100%), the top training images with scores, a confidence, and the",
+                "method and run. New images (--images) are replayed through the model rebuilt at the run's recorded steps",
+                "(base + stored LoRA factors); without --images the probe generations the run recorded are attributed.",
+                "JSON on stdout or --json; --html writes a self-contained report."})
 final class AttributeCommand implements Callable<Integer> {
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "Store written by the collector.")
+    @Option(names = "--store", defaultValue = "stemma-data/store", paramLabel = "DIR",
+            description = "Store written by the collector (default: ${DEFAULT-VALUE}).")
     Path store;
 
     @Option(names = "--run", required = true, paramLabel = "ID", description = "Run to attribute against.")
     String run;
 
-    @Option(names = "--top", defaultValue = "5", paramLabel = "K",
-            description = "Training images listed per generation (default: ${DEFAULT-VALUE}).")
-    int top;
+    @Option(names = "--images", arity = "1..*", paramLabel = "DIR|FILE",
+            description = "PNG or JPEG images, or folders of them, of the model's size (default: the run's recorded probe generations).")
+    List<Path> images;
 
-    @Option(names = "--conditioning", defaultValue = "null", paramLabel = "C",
-            description = "Recorded conditioning to compare under: null (content only) or own (default: ${DEFAULT-VALUE}).")
-    String conditioning;
+    @Option(names = "--prompt", paramLabel = "CONCEPT",
+            description = "Prompt-known setting: the images were generated with this concept's token; replay uses it and compares"
+                    + " with training images recorded under their own tokens (the run must have recorded them: train --conditioning both).")
+    String prompt;
+
+    @Option(names = "--content-only",
+            description = "Content-only setting (the default): replay with the null token, compare with training images recorded"
+                    + " under the null token.")
+    boolean contentOnly;
+
+    @Option(names = "--method", defaultValue = Analyzer.TRAJECTORY_COSINE, paramLabel = "NAME",
+            description = "Attribution method (default: ${DEFAULT-VALUE}); one of trajectory-cosine, trajectory-cosine-random,"
+                    + " embedding-cosine:E, knn-exact:E, knn-hnsw:E with E = pixels or final-activations.")
+    String method;
+
+    @Option(names = "--top", defaultValue = "5", paramLabel = "K",
+            description = "Training images listed per image (default: ${DEFAULT-VALUE}).")
+    int top;
 
     @Option(names = "--rank", defaultValue = "" + RepresentationConfig.DEFAULT_RANK, paramLabel = "K",
             description = "Rank of the training-increment subspace (default: ${DEFAULT-VALUE}).")
     int rank;
 
+    @Option(names = "--base", paramLabel = "DIR",
+            description = "Base model to replay on (default: the directory the run recorded; its sha256 must match).")
+    Path base;
+
+    @Option(names = "--data", paramLabel = "SPEC",
+            description = "Dataset holding the run's training images (default: the one the run recorded).")
+    String data;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON here instead of stdout.")
     Path json;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write an HTML report here.")
+    Path html;
 
     @Override
     public Integer call() throws Exception {
         if (top < 1) {
             throw new IllegalArgumentException("--top " + top + " must be at least 1");
         }
-        Conditioning cond = AgentConfigFile.conditioning(conditioning);
-        try (TrajectoryStore trajectoryStore = TrajectoryStore.openReadOnly(store)) {
-            if (!trajectoryStore.hasRun(run)) {
-                throw new IllegalArgumentException("unknown run '" + run + "' in store " + store + " (runs: "
-                        + String.join(", ", trajectoryStore.runs()) + ")");
-            }
-            StoredProbeTrajectories trajectories = StoredProbeTrajectories.open(trajectoryStore, run, cond);
-            Progress.log("building the subspace and index of " + trajectories.trainingSet().size() + " training images x "
-                    + trajectories.steps() + " recorded steps x " + trajectories.channels().size() + " channels");
-            Analyzer analyzer = Analyzer.builder(run, trajectories.trainingSet())
-                    .representationTrajectories(trajectories, RepresentationConfig.defaults().withRank(rank))
-                    .build();
+        if (prompt != null && contentOnly) {
+            throw new IllegalArgumentException("--prompt and --content-only exclude each other");
+        }
+        boolean promptKnown = prompt != null;
+        RunAnalysis.Options options = new RunAnalysis.Options(run, promptKnown, List.of(method), base, data,
+                RepresentationConfig.defaults().withRank(rank));
+        try (TrajectoryStore trajectoryStore = TrajectoryStore.openReadOnly(store);
+             RunAnalysis analysis = RunAnalysis.open(trajectoryStore, options, Progress::log)) {
+            List<Target> targets = targets(analysis);
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode root = mapper.createObjectNode();
             root.put("run", run);
-            root.put("method", Analyzer.TRAJECTORY_COSINE);
-            root.put("conditioning", cond.name());
+            root.put("method", method);
+            root.put("setting", promptKnown ? "prompt-known" : "content-only");
+            if (promptKnown) {
+                root.put("prompt", prompt);
+            }
             root.put("rank", rank);
-            root.put("recordedSteps", trajectories.steps());
-            root.putPOJO("channels", trajectories.channels());
-            ArrayNode images = root.putArray("images");
-            int correct = 0;
-            int n = 0;
-            for (ProbeSpec p : trajectories.manifest().probes()) {
-                if (p.kind() != ProbeSpec.Kind.GENERATION) {
-                    continue;
+            root.put("recordedSteps", analysis.recorded().steps());
+            root.putPOJO("channels", analysis.recorded().channels());
+            int channels = analysis.replay().model().config().imageChannels();
+            int size = analysis.replay().model().config().imageSize();
+            HtmlReport report = html == null ? null : new HtmlReport("Stemma attribution: run " + run,
+                    List.of("method " + method + ", " + (promptKnown ? "prompt-known (" + prompt + ")" : "content-only")
+                            + ", " + analysis.recorded().steps() + " recorded steps, " + analysis.recorded().trainingSet().size()
+                            + " training images", "base sha256 " + analysis.recorded().manifest().baseModelSha256()),
+                    channels, size);
+            float[][] trainingPixels = report == null ? null : trainingPixelsOrNull(analysis);
+            ArrayNode out = root.putArray("images");
+            for (Target t : targets) {
+                Attribution a = analysis.analyzer().attribute(method, t.query());
+                ObjectNode o = out.addObject();
+                o.put("image", t.name());
+                if (t.generatedAs() != null) {
+                    o.put("generatedAs", t.generatedAs());
                 }
-                Attribution a = analyzer.attribute(Analyzer.TRAJECTORY_COSINE,
-                        Query.empty().withTrajectory(trajectories.trajectoryOf(p.probeId())));
-                ObjectNode o = images.addObject();
-                o.put("probe", p.probeId());
-                o.put("image", p.imageId());
-                o.put("generatedAs", p.concept());
                 o.put("topConcept", a.topConcept());
                 ObjectNode shares = o.putObject("shares");
                 double[] s = a.shares();
@@ -100,15 +136,20 @@ final class AttributeCommand implements Callable<Integer> {
                 o.put("confidence", round4(a.confidence().value()));
                 o.put("lowConfidence", a.confidence().low());
                 ArrayNode topImages = o.putArray("topTrainingImages");
+                List<HtmlReport.Thumb> thumbs = new ArrayList<>();
                 for (ScoredItem item : a.topItems(top)) {
-                    topImages.addObject().put("image", item.id()).put("concept", item.concept())
-                            .put("score", round4(item.score()));
+                    topImages.addObject().put("image", item.id()).put("concept", item.concept()).put("score", round4(item.score()));
+                    thumbs.add(new HtmlReport.Thumb(item, trainingPixels == null ? null : trainingPixels[item.index()]));
                 }
-                n++;
-                correct += a.topConcept().equals(p.concept()) ? 1 : 0;
+                if (report != null) {
+                    Query q = t.query();
+                    report.add(new HtmlReport.Entry(t.name(), t.pixels(),
+                            t.generatedAs() == null ? null : "generated as " + t.generatedAs(), a, thumbs,
+                            q.trajectory() == null ? null : analysis.recorded().recordedSteps(),
+                            q.trajectory() == null ? null : analysis.driftAgainstConcepts(q.trajectory())));
+                }
             }
-            root.put("generations", n);
-            root.put("topConceptIsGeneratingConcept", n == 0 ? 0 : (double) correct / n);
+            root.put("count", targets.size());
             String text = mapper.writeValueAsString(root);
             if (json != null) {
                 Files.writeString(json, text + "\n");
@@ -116,8 +157,51 @@ final class AttributeCommand implements Callable<Integer> {
             } else {
                 System.out.println(text);
             }
+            if (report != null) {
+                report.write(html);
+                Progress.log("wrote " + html);
+            }
         }
         return 0;
+    }
+
+    /** One image to attribute: its name, pixels if known, the concept it was generated as, and its query. */
+    private record Target(String name, float[] pixels, String generatedAs, Query query) {
+    }
+
+    private List<Target> targets(RunAnalysis analysis) {
+        List<Target> out = new ArrayList<>();
+        if (images == null || images.isEmpty()) {
+            for (ProbeSpec p : analysis.recorded().manifest().probes()) {
+                if (p.kind() == ProbeSpec.Kind.GENERATION && (prompt == null || prompt.equals(p.concept()))) {
+                    out.add(new Target(p.imageId(), null, p.concept(), analysis.recordedProbe(p.probeId())));
+                }
+            }
+            if (out.isEmpty()) {
+                throw new IllegalArgumentException("run " + run + " recorded no probe generations"
+                        + (prompt == null ? "" : " of " + prompt) + "; give --images");
+            }
+            return out;
+        }
+        int channels = analysis.replay().model().config().imageChannels();
+        int size = analysis.replay().model().config().imageSize();
+        LooseImages loose = Datasets.readImages(images, channels, size);
+        Progress.log("replaying " + loose.size() + " image(s) through run " + run + " at " + analysis.recorded().steps()
+                + " recorded steps");
+        List<Query> queries = analysis.queries(loose.pixels(), Collections.nCopies(loose.size(), prompt));
+        for (int i = 0; i < loose.size(); i++) {
+            out.add(new Target(loose.paths().get(i), loose.pixels()[i], prompt, queries.get(i)));
+        }
+        return out;
+    }
+
+    private static float[][] trainingPixelsOrNull(RunAnalysis analysis) {
+        try {
+            return analysis.trainingImagePixels();
+        } catch (IllegalArgumentException e) {
+            Progress.log("the report shows no training images: " + e.getMessage());
+            return null;
+        }
     }
 
     /** Four decimals are plenty for shares, scores and confidences in a report. */

@@ -5,6 +5,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.stemma.trainer.model.DdimSampler;
+import dev.stemma.trainer.model.LoraSpec;
 import dev.stemma.trainer.model.UNet;
 import dev.stemma.trainer.model.UNetConfig;
 import java.nio.file.Path;
@@ -26,13 +27,25 @@ public final class StemmaModel implements AutoCloseable {
 
     /** Loads the base in {@code baseDir} and, unless null, the adapter file trained on it. */
     public static StemmaModel open(Path baseDir, Path adapterFile) {
-        UNetConfig config = ModelFiles.readBaseConfig(baseDir);
         ModelFiles.AdapterInfo info = adapterFile == null ? null : ModelFiles.readAdapterInfo(adapterFile);
         if (info != null && !info.baseSha256().equals(ModelFiles.baseSha256(baseDir))) {
             throw new IllegalArgumentException("adapter " + adapterFile + " was trained on base " + info.baseSha256()
                     + ", not on " + baseDir + " (" + ModelFiles.baseSha256(baseDir) + ")");
         }
-        UNet unet = info == null ? new UNet(config) : new UNet(config, info.lora(), info.concepts());
+        return load(baseDir, info == null ? null : info.lora(), info == null ? List.of() : info.concepts(), adapterFile);
+    }
+
+    /**
+     * Loads the base in {@code baseDir} with untrained adapters of {@code lora} and one token per
+     * concept: the shape a recorded run's factors fit, for replay through {@link #setAdapterTensors}.
+     */
+    public static StemmaModel openForReplay(Path baseDir, LoraSpec lora, List<String> concepts) {
+        return load(baseDir, java.util.Objects.requireNonNull(lora, "lora"), concepts, null);
+    }
+
+    private static StemmaModel load(Path baseDir, LoraSpec lora, List<String> concepts, Path adapterFile) {
+        UNetConfig config = ModelFiles.readBaseConfig(baseDir);
+        UNet unet = lora == null ? new UNet(config) : new UNet(config, lora, concepts);
         Model model = Model.newInstance("stemma", Device.cpu(), "PyTorch");
         try {
             model.setBlock(unet);
@@ -129,6 +142,22 @@ public final class StemmaModel implements AutoCloseable {
                     m.create(new float[] {timestep}), m.create(condition, new ai.djl.ndarray.types.Shape(1, condition.length)));
             return unet.forward(ps, in, false, null, null).singletonOrThrow().toFloatArray();
         }
+    }
+
+    /**
+     * The probe forward the agent runs during training ({@link dev.stemma.agent.MonitoredModel#probeForward}),
+     * on this model as it is now: replay of a recorded step after {@link #setAdapterTensors}. The
+     * returned activations belong to {@code manager}.
+     */
+    public Map<String, NDArray> probeForward(NDManager manager, NDArray cleanImages, int timestep, NDArray noise,
+                                             List<String> concepts, java.util.Set<String> layers) {
+        return new MonitoredUNet(unet, List.of(), () -> null).probeForward(manager, cleanImages, timestep, noise, concepts,
+                layers);
+    }
+
+    /** A manager for the arrays of a replay; close it when done. */
+    public NDManager newManager() {
+        return model.getNDManager().newSubManager();
     }
 
     UNet unet() {

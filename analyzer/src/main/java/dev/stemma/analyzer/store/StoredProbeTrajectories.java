@@ -131,6 +131,11 @@ public final class StoredProbeTrajectories implements TrajectoryReader {
         return steps.clone();
     }
 
+    /** The channels, in the order of every trajectory's values. */
+    public List<Channel> channelList() {
+        return channels;
+    }
+
     @Override
     public List<String> channels() {
         return channels.stream().map(Channel::toString).toList();

@@ -49,6 +49,15 @@ public final class Datasets {
     }
 
     /**
+     * Reads image files, or every image directly inside the given directories, as pixels for a
+     * model of {@code channels} x {@code size} x {@code size}; fails naming a missing, unreadable
+     * or wrongly sized file.
+     */
+    public static LooseImages readImages(List<Path> filesOrDirs, int channels, int size) {
+        return FolderReader.readFiles(filesOrDirs, channels, size);
+    }
+
+    /**
      * The images of {@code classes} only, relabelled in that order, at most {@code perClass} of each
      * (the first ones, in dataset order; 0 means all). Fails naming a class that is missing or empty.
      */

@@ -67,6 +67,43 @@ final class FolderReader {
                 labels.stream().mapToInt(Integer::intValue).toArray(), ids.toArray(String[]::new), pixels);
     }
 
+    /**
+     * Reads loose images (files, or every image directly in a directory, sorted) as
+     * {@code channels} x {@code size} x {@code size} pixels in [-1, 1]; names are the file names.
+     */
+    static LooseImages readFiles(List<Path> filesOrDirs, int channels, int size) {
+        List<Path> files = new ArrayList<>();
+        for (Path p : filesOrDirs) {
+            if (Files.isDirectory(p)) {
+                List<Path> inside = imageFiles(p);
+                if (inside.isEmpty()) {
+                    throw new IllegalArgumentException("folder " + p + " holds no .png, .jpg or .jpeg image");
+                }
+                files.addAll(inside);
+            } else if (Files.isRegularFile(p)) {
+                files.add(p);
+            } else {
+                throw new IllegalArgumentException("image " + p + " does not exist");
+            }
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no images given");
+        }
+        List<String> names = new ArrayList<>();
+        float[][] pixels = new float[files.size()][];
+        for (int i = 0; i < files.size(); i++) {
+            Path f = files.get(i);
+            BufferedImage im = decode(f);
+            if (im.getWidth() != size || im.getHeight() != size) {
+                throw new IllegalArgumentException("image " + f + " is " + im.getWidth() + "x" + im.getHeight()
+                        + "; the model takes " + size + "x" + size);
+            }
+            names.add(f.getFileName().toString());
+            pixels[i] = toPixels(im, channels);
+        }
+        return new LooseImages(List.copyOf(names), files.stream().map(Path::toString).toList(), pixels);
+    }
+
     static float[] toPixels(BufferedImage im, int channels) {
         int h = im.getHeight();
         int w = im.getWidth();

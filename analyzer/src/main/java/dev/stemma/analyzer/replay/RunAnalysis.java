@@ -1,0 +1,312 @@
+package dev.stemma.analyzer.replay;
+
+import dev.stemma.analyzer.Analyzer;
+import dev.stemma.analyzer.Query;
+import dev.stemma.analyzer.RepresentationConfig;
+import dev.stemma.analyzer.Trajectory;
+import dev.stemma.analyzer.store.StoredProbeTrajectories;
+import dev.stemma.collector.TrajectoryStore;
+import dev.stemma.protocol.Conditioning;
+import dev.stemma.protocol.ProbeSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Everything needed to attribute images against one recorded run in one setting: the recorded
+ * trajectories under the matching conditioning, the replayed model, the training images' pixels,
+ * and an {@link Analyzer} holding the requested methods. Turns images into {@link Query queries}
+ * that carry what those methods read.
+ *
+ * <p>Settings: content-only replays an image with the null token and compares it with the
+ * training images recorded under the null token; prompt-known replays it with its concept's
+ * token and compares with the training images recorded under their own tokens.
+ */
+public final class RunAnalysis implements AutoCloseable {
+    /** Embedding of raw pixels. */
+    public static final String PIXELS = "pixels";
+    /** Embedding of the activations at the last recorded step (the final model's view). */
+    public static final String FINAL_ACTIVATIONS = "final-activations";
+
+    /** What to build: the run, the setting and the methods' sources. */
+    public record Options(String runId, boolean promptKnown, List<String> methods, Path base, String dataSpec,
+                          RepresentationConfig representation) {
+        public Options {
+            Objects.requireNonNull(runId, "run");
+            methods = List.copyOf(methods);
+            if (methods.isEmpty()) {
+                throw new IllegalArgumentException("no method given");
+            }
+            Objects.requireNonNull(representation, "representation config");
+        }
+
+        boolean needs(String family) {
+            return methods.stream().anyMatch(m -> m.equals(family) || m.startsWith(family) || m.endsWith(":" + family));
+        }
+    }
+
+    private final Options options;
+    private final StoredProbeTrajectories recorded;
+    private final RunReplay replay;
+    private final Analyzer analyzer;
+    private final Consumer<String> progress;
+
+    private RunAnalysis(Options options, StoredProbeTrajectories recorded, RunReplay replay, Analyzer analyzer,
+                        Consumer<String> progress) {
+        this.options = options;
+        this.recorded = recorded;
+        this.replay = replay;
+        this.analyzer = analyzer;
+        this.progress = progress;
+    }
+
+    /**
+     * Opens the run, checks the methods are known, and builds them (subspaces, indexes,
+     * calibration). Progress lines go to {@code progress}.
+     */
+    public static RunAnalysis open(TrajectoryStore store, Options options, Consumer<String> progress) {
+        for (String m : options.methods()) {
+            if (!isKnown(m)) {
+                throw new IllegalArgumentException("unknown method '" + m + "'; known: " + String.join(", ", knownMethods()));
+            }
+        }
+        if (!store.hasRun(options.runId())) {
+            throw new IllegalArgumentException("unknown run '" + options.runId() + "' in store " + store.directory()
+                    + " (runs: " + String.join(", ", store.runs()) + ")");
+        }
+        Conditioning cond = options.promptKnown() ? Conditioning.OWN_TOKEN : Conditioning.NULL_TOKEN;
+        StoredProbeTrajectories recorded = StoredProbeTrajectories.open(store, options.runId(), cond);
+        RunReplay replay = RunReplay.open(store, options.runId(), options.base());
+        try {
+            Analyzer.Builder builder = Analyzer.builder(options.runId(), recorded.trainingSet());
+            if (options.needs("trajectory-cosine")) {
+                progress.accept("building the trajectory subspaces of " + recorded.trainingSet().size() + " training images x "
+                        + recorded.steps() + " recorded steps x " + recorded.channels().size() + " channels");
+                builder.representationTrajectories(recorded, options.representation());
+            }
+            if (options.needs(PIXELS)) {
+                builder.embedding(PIXELS, trainingPixels(recorded, replay, options.dataSpec()));
+            }
+            if (options.needs(FINAL_ACTIVATIONS)) {
+                float[][] finals = new float[recorded.trainingSet().size()][];
+                recorded.forEachItem((i, t) -> finals[i] = lastStep(t));
+                builder.embedding(FINAL_ACTIVATIONS, finals);
+            }
+            return new RunAnalysis(options, recorded, replay, builder.build(), progress);
+        } catch (RuntimeException e) {
+            replay.close();
+            throw e;
+        }
+    }
+
+    /** Method names this class can build, families with ':' completed by their embedding. */
+    public static List<String> knownMethods() {
+        List<String> out = new ArrayList<>(List.of(Analyzer.TRAJECTORY_COSINE, Analyzer.TRAJECTORY_COSINE_RANDOM));
+        for (String e : List.of(PIXELS, FINAL_ACTIVATIONS)) {
+            out.add(Analyzer.EMBEDDING_COSINE + e);
+            out.add(Analyzer.KNN_EXACT + e);
+            out.add(Analyzer.KNN_HNSW + e);
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private static boolean isKnown(String method) {
+        return knownMethods().contains(method);
+    }
+
+    /** The analyzer with the requested methods. */
+    public Analyzer analyzer() {
+        return analyzer;
+    }
+
+    /** The recorded trajectories this analysis compares with. */
+    public StoredProbeTrajectories recorded() {
+        return recorded;
+    }
+
+    /** The replayed model. */
+    public RunReplay replay() {
+        return replay;
+    }
+
+    /** The run's concepts. */
+    public List<String> concepts() {
+        return recorded.manifest().concepts();
+    }
+
+    /**
+     * Queries for new images (CHW pixels in [-1, 1]); {@code prompts[i]} is the concept image i
+     * was generated with, used in the prompt-known setting (ignored content-only).
+     */
+    public List<Query> queries(float[][] images, List<String> prompts) {
+        int n = images.length;
+        List<String> tokens = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String prompt = prompts == null ? null : prompts.get(i);
+            if (options.promptKnown()) {
+                if (prompt == null) {
+                    throw new IllegalArgumentException("the prompt-known setting needs each image's concept");
+                }
+                if (!concepts().contains(prompt)) {
+                    throw new IllegalArgumentException("concept '" + prompt + "' is not one of run " + options.runId()
+                            + "'s: " + concepts());
+                }
+                tokens.add(prompt);
+            } else {
+                tokens.add(null);
+            }
+        }
+        List<Trajectory> trajectories = null;
+        if (options.needs("trajectory-cosine") || options.needs(FINAL_ACTIVATIONS)) {
+            long[] steps = options.needs("trajectory-cosine") ? recorded.recordedSteps()
+                    : new long[] {recorded.recordedSteps()[recorded.steps() - 1]};
+            List<StoredProbeTrajectories.Channel> channels = recorded.channelList();
+            trajectories = replay.trajectories(images, tokens, new int[n], channels, steps, progress);
+        }
+        List<Query> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Query q = Query.empty();
+            if (trajectories != null) {
+                Trajectory t = trajectories.get(i);
+                if (options.needs("trajectory-cosine")) {
+                    q = q.withTrajectory(t);
+                }
+                q = q.withEmbedding(FINAL_ACTIVATIONS, lastStep(t));
+            }
+            q = q.withEmbedding(PIXELS, images[i]);
+            out.add(q);
+        }
+        return out;
+    }
+
+    /** The query of a probe the run recorded (e.g. a probe generation): its stored trajectory. */
+    public Query recordedProbe(int probeId) {
+        ProbeSpec spec = recorded.manifest().probe(probeId);
+        if (spec == null) {
+            throw new IllegalArgumentException("run " + options.runId() + " has no probe " + probeId);
+        }
+        Trajectory t = recorded.trajectoryOf(probeId);
+        return Query.empty().withTrajectory(t).withEmbedding(FINAL_ACTIVATIONS, lastStep(t));
+    }
+
+    /**
+     * The image's trajectory against its concepts': for each concept, the cosine, step by step,
+     * between the image's drift since the first recorded step and the concept's mean drift (all
+     * channels concatenated). What the report draws.
+     */
+    public java.util.Map<String, double[]> driftAgainstConcepts(Trajectory query) {
+        double[][][] means = conceptMeanDrift();
+        java.util.Map<String, double[]> out = new java.util.LinkedHashMap<>();
+        double[][] q = drift(query);
+        List<String> names = recorded.trainingSet().concepts();
+        for (int c = 0; c < names.size(); c++) {
+            double[] curve = new double[q.length];
+            for (int k = 0; k < q.length; k++) {
+                curve[k] = cosine(q[k], means[c][k]);
+            }
+            out.put(names.get(c), curve);
+        }
+        return out;
+    }
+
+    private double[][][] conceptMeans;
+
+    private synchronized double[][][] conceptMeanDrift() {
+        if (conceptMeans == null) {
+            int concepts = recorded.trainingSet().concepts().size();
+            double[][][] sums = new double[concepts][][];
+            int[] counts = new int[concepts];
+            recorded.forEachItem((i, t) -> {
+                int c = recorded.trainingSet().conceptOf(i);
+                double[][] d = drift(t);
+                if (sums[c] == null) {
+                    sums[c] = new double[d.length][d[0].length];
+                }
+                for (int k = 0; k < d.length; k++) {
+                    for (int j = 0; j < d[k].length; j++) {
+                        sums[c][k][j] += d[k][j];
+                    }
+                }
+                counts[c]++;
+            });
+            conceptMeans = sums;
+        }
+        return conceptMeans;
+    }
+
+    /** r(t_k) - r(t_0) over all channels, per step (the mean's scale does not matter for a cosine). */
+    private static double[][] drift(Trajectory t) {
+        float[] first = stepVector(t, 0);
+        double[][] out = new double[t.steps()][];
+        for (int k = 0; k < t.steps(); k++) {
+            float[] v = stepVector(t, k);
+            double[] d = new double[v.length];
+            for (int j = 0; j < v.length; j++) {
+                d[j] = v[j] - first[j];
+            }
+            out[k] = d;
+        }
+        return out;
+    }
+
+    private static double cosine(double[] a, double[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int j = 0; j < a.length; j++) {
+            dot += a[j] * b[j];
+            na += a[j] * a[j];
+            nb += b[j] * b[j];
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+
+    private float[][] pixelsOfTraining;
+
+    /**
+     * The training images' pixels in training-set order, read from the run's dataset (or the one
+     * the options name).
+     *
+     * @throws IllegalArgumentException if the dataset is not where the run recorded it
+     */
+    public synchronized float[][] trainingImagePixels() {
+        if (pixelsOfTraining == null) {
+            pixelsOfTraining = trainingPixels(recorded, replay, options.dataSpec());
+        }
+        return pixelsOfTraining;
+    }
+
+    private static float[][] trainingPixels(StoredProbeTrajectories recorded, RunReplay replay, String dataSpec) {
+        String spec = dataSpec != null ? dataSpec : RunTrainingImages.datasetSpec(recorded.manifest());
+        List<String> ids = recorded.trainingSet().items().stream().map(it -> it.id()).toList();
+        return RunTrainingImages.pixels(spec, ids, replay.model().config().imageChannels());
+    }
+
+    /** The vectors of a trajectory's last step, all channels concatenated. */
+    static float[] lastStep(Trajectory t) {
+        return stepVector(t, t.steps() - 1);
+    }
+
+    private static float[] stepVector(Trajectory t, int step) {
+        int total = 0;
+        for (int c = 0; c < t.channels(); c++) {
+            total += t.dimension(c);
+        }
+        float[] out = new float[total];
+        int at = 0;
+        for (int c = 0; c < t.channels(); c++) {
+            float[] v = t.values()[c][step];
+            System.arraycopy(v, 0, out, at, v.length);
+            at += v.length;
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        replay.close();
+    }
+}

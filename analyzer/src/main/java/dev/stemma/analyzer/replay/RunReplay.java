@@ -1,0 +1,221 @@
+package dev.stemma.analyzer.replay;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.stemma.agent.ActivationPooler;
+import dev.stemma.agent.ProbeNoise;
+import dev.stemma.analyzer.Trajectory;
+import dev.stemma.analyzer.store.StoredProbeTrajectories.Channel;
+import dev.stemma.collector.StoreIterator;
+import dev.stemma.collector.TrajectoryStore;
+import dev.stemma.protocol.NamedTensor;
+import dev.stemma.protocol.RunManifest;
+import dev.stemma.trainer.StemmaModel;
+import dev.stemma.trainer.StemmaTrainer;
+import dev.stemma.trainer.model.LoraSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A recorded run's model, rebuilt at any recorded step as base + stored factors(step), and the
+ * probe forward the agent ran, applied to images of the caller's choosing. The base is the one
+ * the run's manifest names (checked against its sha256) unless the caller gives another copy.
+ * Not thread-safe: one replay at a time.
+ */
+public final class RunReplay implements AutoCloseable {
+    /** Images per probe forward, as the agent's default probe batch. */
+    static final int BATCH = 64;
+
+    private final TrajectoryStore store;
+    private final RunManifest manifest;
+    private final StemmaModel model;
+    private long loadedStep = -1;
+
+    private RunReplay(TrajectoryStore store, RunManifest manifest, StemmaModel model) {
+        this.store = store;
+        this.manifest = manifest;
+        this.model = model;
+    }
+
+    /**
+     * Opens the replay of {@code runId}; {@code base} overrides the base directory the run
+     * recorded (null keeps it).
+     *
+     * @throws IllegalArgumentException if the run is unknown, its base cannot be found or is not
+     *                                  the one it was trained on, or it lacks the LoRA settings
+     */
+    public static RunReplay open(TrajectoryStore store, String runId, Path base) {
+        RunManifest manifest = store.manifest(runId)
+                .orElseThrow(() -> new IllegalArgumentException("run " + runId + " has no manifest in " + store.directory()));
+        Map<String, String> config = manifest.config();
+        Path baseDir = base != null ? base : config.containsKey("base") ? Path.of(config.get("base")) : null;
+        if (baseDir == null) {
+            throw new IllegalArgumentException("run " + runId + " does not name its base model; give --base DIR");
+        }
+        if (!Files.isDirectory(baseDir)) {
+            throw new IllegalArgumentException("base model " + baseDir + " of run " + runId + " does not exist; give --base DIR");
+        }
+        String sha = StemmaTrainer.baseSha256(baseDir);
+        if (!sha.equals(manifest.baseModelSha256())) {
+            throw new IllegalArgumentException("base " + baseDir + " (sha256 " + sha + ") is not the base run " + runId
+                    + " was trained on (" + manifest.baseModelSha256() + ")");
+        }
+        LoraSpec lora = new LoraSpec(intSetting(config, "rank", runId), (float) doubleSetting(config, "alpha", runId));
+        return new RunReplay(store, manifest, StemmaModel.openForReplay(baseDir, lora, manifest.concepts()));
+    }
+
+    /** The run's manifest. */
+    public RunManifest manifest() {
+        return manifest;
+    }
+
+    /** The rebuilt model, at the step last loaded. */
+    public StemmaModel model() {
+        return model;
+    }
+
+    /** Sets the adapters to the factors stored at {@code step}. */
+    public void loadStep(long step) {
+        if (step == loadedStep) {
+            return;
+        }
+        Map<String, float[]> tensors = new HashMap<>();
+        try (StoreIterator<NamedTensor> it = store.factorsAt(manifest.runId(), step)) {
+            while (it.hasNext()) {
+                NamedTensor t = it.next();
+                tensors.put(t.name(), t.value().toFloatArray());
+            }
+        }
+        if (tensors.isEmpty()) {
+            throw new IllegalArgumentException("run " + manifest.runId() + " stored no factors at step " + step);
+        }
+        model.setAdapterTensors(tensors);
+        loadedStep = step;
+    }
+
+    /**
+     * The trajectories of {@code images} (CHW pixels in [-1, 1]) over {@code steps}, in the given
+     * channels: at each step the model is rebuilt and each image is noised to each channel's
+     * timestep with the run's probe noise of its slot ({@code noiseSlots[i]}; a recorded probe's id
+     * reproduces its recorded activations, slot 0 is the convention for new images), run under
+     * {@code tokens[i]} (a concept, or null for the null token) and pooled as the agent pooled.
+     */
+    public List<Trajectory> trajectories(float[][] images, List<String> tokens, int[] noiseSlots, List<Channel> channels,
+                                         long[] steps, Consumer<String> progress) {
+        int n = images.length;
+        if (tokens.size() != n || noiseSlots.length != n) {
+            throw new IllegalArgumentException(n + " images, " + tokens.size() + " tokens, " + noiseSlots.length + " noise slots");
+        }
+        int c = model.config().imageChannels();
+        int size = model.config().imageSize();
+        int per = c * size * size;
+        for (int i = 0; i < n; i++) {
+            if (images[i].length != per) {
+                throw new IllegalArgumentException("image " + i + " has " + images[i].length + " values; the model takes "
+                        + c + "x" + size + "x" + size);
+            }
+        }
+        Set<Integer> timesteps = new LinkedHashSet<>();
+        channels.forEach(ch -> timesteps.add(ch.timestep()));
+        Map<Integer, float[][]> noise = new HashMap<>();
+        for (int t : timesteps) {
+            float[][] rows = new float[n][];
+            Map<Integer, float[]> bySlot = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                rows[i] = bySlot.computeIfAbsent(noiseSlots[i], s -> ProbeNoise.slot(manifest.seed(), t, s, per));
+            }
+            noise.put(t, rows);
+        }
+        float[][][][] values = new float[n][channels.size()][steps.length][];
+        long started = System.nanoTime();
+        long lastReport = started;
+        for (int k = 0; k < steps.length; k++) {
+            loadStep(steps[k]);
+            for (int from = 0; from < n; from += BATCH) {
+                int to = Math.min(n, from + BATCH);
+                forwardBatch(images, tokens, noise, channels, from, to, k, values);
+            }
+            long now = System.nanoTime();
+            if (progress != null && (now - lastReport > 5_000_000_000L || k == steps.length - 1)) {
+                lastReport = now;
+                progress.accept(String.format("replay: step %d (%d of %d recorded steps), %d image(s), %.1f s",
+                        steps[k], k + 1, steps.length, n, (now - started) / 1e9));
+            }
+        }
+        List<Trajectory> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new Trajectory(values[i]));
+        }
+        return out;
+    }
+
+    private void forwardBatch(float[][] images, List<String> tokens, Map<Integer, float[][]> noise, List<Channel> channels,
+                              int from, int to, int stepIndex, float[][][][] values) {
+        int b = to - from;
+        int c = model.config().imageChannels();
+        int size = model.config().imageSize();
+        Shape shape = new Shape(b, c, size, size);
+        try (NDManager m = model.newManager()) {
+            NDArray x = m.create(concat(images, from, to), shape);
+            List<String> batchTokens = tokens.subList(from, to);
+            for (Map.Entry<Integer, float[][]> e : noise.entrySet()) {
+                int t = e.getKey();
+                Set<String> layers = new LinkedHashSet<>();
+                channels.stream().filter(ch -> ch.timestep() == t).forEach(ch -> layers.add(ch.layer()));
+                NDArray eps = m.create(concat(e.getValue(), from, to), shape);
+                Map<String, NDArray> acts = model.probeForward(m, x, t, eps, batchTokens, layers);
+                for (int ci = 0; ci < channels.size(); ci++) {
+                    Channel ch = channels.get(ci);
+                    if (ch.timestep() != t) {
+                        continue;
+                    }
+                    float[] pooled = ActivationPooler.pool(acts.get(ch.layer()), ch.pooling()).toFloatArray();
+                    int d = pooled.length / b;
+                    for (int i = 0; i < b; i++) {
+                        values[from + i][ci][stepIndex] = Arrays.copyOfRange(pooled, i * d, (i + 1) * d);
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] concat(float[][] rows, int from, int to) {
+        int per = rows[from].length;
+        float[] out = new float[(to - from) * per];
+        for (int i = from; i < to; i++) {
+            System.arraycopy(rows[i], 0, out, (i - from) * per, per);
+        }
+        return out;
+    }
+
+    private static int intSetting(Map<String, String> config, String key, String runId) {
+        return (int) Math.round(doubleSetting(config, key, runId));
+    }
+
+    private static double doubleSetting(Map<String, String> config, String key, String runId) {
+        String v = config.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("run " + runId + " does not record its LoRA '" + key
+                    + "'; only runs of stemma train can be replayed");
+        }
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("run " + runId + " records LoRA " + key + " '" + v + "', not a number");
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
