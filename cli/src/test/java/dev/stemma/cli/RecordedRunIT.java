@@ -5,8 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stemma.analyzer.Trajectory;
+import dev.stemma.analyzer.replay.RunReplay;
+import dev.stemma.analyzer.replay.RunTrainingImages;
+import dev.stemma.analyzer.store.StoredProbeTrajectories;
+import dev.stemma.collector.TrajectoryStore;
+import dev.stemma.protocol.Conditioning;
+import dev.stemma.protocol.ProbeSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole single-machine pipeline on a tiny model: train with the agent (embedded broker and
- * collector), verify the stored run, attribute its probe generations from the store.
+ * collector), verify the stored run, attribute its probe generations from the store,
+ * replay stored steps exactly, and attribute new images by replay into JSON and an HTML report.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class RecordedRunIT {
@@ -39,7 +49,7 @@ class RecordedRunIT {
                 "--rank", "2", "--json", json.toString()));
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertEquals(3, root.get("recordedSteps").asInt(), "activations at steps 0, 2 and 4");
-        assertEquals(2, root.get("generations").asInt(), "one probe generation per concept");
+        assertEquals(2, root.get("count").asInt(), "one probe generation per concept");
         for (JsonNode image : root.get("images")) {
             double sum = 0;
             for (JsonNode share : image.get("shares")) {
@@ -50,6 +60,73 @@ class RecordedRunIT {
             assertTrue(image.has("confidence"));
         }
         assertEquals(2, Stemma.run("attribute", "--store", store.toString(), "--run", "no-such-run"));
+
+        replayShouldReproduceRecordedProbes(store);
+        attributeShouldReplayNewImagesIntoJsonAndReport(base, store);
         assertTrue(Files.isRegularFile(dir.resolve("run/adapter.stw")));
+    }
+
+    /** Base + stored factors, the probe's own noise slot: the recorded activations come back (float16 rounding aside). */
+    private static void replayShouldReproduceRecordedProbes(Path store) {
+        try (TrajectoryStore s = TrajectoryStore.openReadOnly(store);
+             RunReplay replay = RunReplay.open(s, "recorded", null)) {
+            StoredProbeTrajectories recorded = StoredProbeTrajectories.open(s, "recorded", Conditioning.NULL_TOKEN);
+            List<ProbeSpec> probes = recorded.manifest().probes().stream()
+                    .filter(p -> p.kind() == ProbeSpec.Kind.TRAINING_IMAGE).limit(3).toList();
+            float[][] pixels = RunTrainingImages.pixels(RunTrainingImages.datasetSpec(recorded.manifest()),
+                    probes.stream().map(ProbeSpec::imageId).toList(), 1);
+            List<Trajectory> replayed = replay.trajectories(pixels, Collections.nCopies(probes.size(), null),
+                    probes.stream().mapToInt(ProbeSpec::probeId).toArray(), recorded.channelList(), recorded.recordedSteps(),
+                    null);
+            for (int i = 0; i < probes.size(); i++) {
+                float[][][] want = recorded.trajectoryOf(probes.get(i).probeId()).values();
+                float[][][] got = replayed.get(i).values();
+                for (int c = 0; c < want.length; c++) {
+                    for (int k = 0; k < want[c].length; k++) {
+                        for (int j = 0; j < want[c][k].length; j++) {
+                            float w = want[c][k][j];
+                            assertEquals(w, got[c][k][j], 2e-3 * Math.max(1, Math.abs(w)),
+                                    "probe " + probes.get(i).probeId() + " channel " + c + " step " + k + " value " + j);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void attributeShouldReplayNewImagesIntoJsonAndReport(Path base, Path store) throws Exception {
+        Path adapter = dir.resolve("run/adapter.stw");
+        Path images = dir.resolve("images");
+        assertEquals(0, Stemma.run("sample", "--base", base.toString(), "--adapter", adapter.toString(), "--concept", "Bag",
+                "--n", "2", "--steps", "4", "--out", images.toString()));
+        Files.deleteIfExists(images.resolve("Bag_grid.png"));
+        Path json = dir.resolve("new-images.json");
+        Path html = dir.resolve("report.html");
+        assertEquals(0, Stemma.run("attribute", "--store", store.toString(), "--run", "recorded", "--images",
+                images.toString(), "--rank", "2", "--top", "2", "--json", json.toString(), "--html", html.toString()));
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals(2, root.get("count").asInt());
+        assertEquals("content-only", root.get("setting").asText());
+        for (JsonNode image : root.get("images")) {
+            double sum = 0;
+            for (JsonNode share : image.get("shares")) {
+                sum += share.asDouble();
+            }
+            assertEquals(1.0, sum, 1e-3, "shares add up to 1: " + image);
+            assertEquals(2, image.get("topTrainingImages").size());
+        }
+        String page = Files.readString(html);
+        assertTrue(page.contains("Bag_0.png") && page.contains("data:image/png;base64,") && page.contains("<svg"),
+                "the report shows the image, its top training images and its trajectory chart");
+        assertTrue(!page.contains("src=\"http") && !page.contains("href=\"http"), "the report loads nothing from the network");
+
+        Path pixelsJson = dir.resolve("pixels.json");
+        assertEquals(0, Stemma.run("attribute", "--store", store.toString(), "--run", "recorded", "--images",
+                images.resolve("Bag_0.png").toString(), "--method", "knn-exact:pixels", "--json", pixelsJson.toString()));
+        assertEquals("knn-exact:pixels", new ObjectMapper().readTree(pixelsJson.toFile()).get("method").asText());
+        assertEquals(2, Stemma.run("attribute", "--store", store.toString(), "--run", "recorded", "--images",
+                images.toString(), "--method", "no-such-method"));
+        assertEquals(2, Stemma.run("attribute", "--store", store.toString(), "--run", "recorded", "--images",
+                dir.resolve("missing.png").toString()));
     }
 }
