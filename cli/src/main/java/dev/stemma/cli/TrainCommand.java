@@ -80,7 +80,7 @@ final class TrainCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--lr", defaultValue = "" + LoopSettings.CUSTOMISE_LR, paramLabel = "LR",
-            description = "Peak Adam learning rate; linear warm-up, cosine decay to 10% (default: ${DEFAULT-VALUE}).")
+            description = "Peak Adam learning rate; linear warm-up, cosine decay to 10%% (default: ${DEFAULT-VALUE}).")
     float lr;
 
     @Option(names = "--warmup", defaultValue = "" + LoopSettings.WARMUP_STEPS, paramLabel = "N",

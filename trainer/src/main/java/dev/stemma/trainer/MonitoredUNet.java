@@ -104,13 +104,35 @@ final class MonitoredUNet implements MonitoredModel {
     @Override
     public Map<String, NDArray> probeForward(NDManager manager, NDArray cleanImages, int timestep, NDArray noise,
                                              List<String> concepts, Set<String> layers) {
+        int n = (int) cleanImages.getShape().get(0);
+        if (concepts.size() != n) {
+            throw new IllegalArgumentException(concepts.size() + " concepts for " + n + " images");
+        }
+        int rows = unet.conditionRows();
+        float[] w = new float[n * rows];
+        for (int i = 0; i < n; i++) {
+            String c = concepts.get(i);
+            w[i * rows + (c == null ? 0 : unet.conditionRow(c))] = 1f;
+        }
+        return probeForward(unet, manager, cleanImages, timestep, noise, w, layers);
+    }
+
+    /**
+     * The probe forward under arbitrary conditioning weights ({@code n x conditionRows}, row-major;
+     * row 0 is the null token): the images noised to {@code timestep} with {@code noise}, the
+     * requested layers' activations attached to {@code manager}.
+     */
+    static Map<String, NDArray> probeForward(UNet unet, NDManager manager, NDArray cleanImages, int timestep, NDArray noise,
+                                             float[] conditionWeights, Set<String> layers) {
         Shape shape = cleanImages.getShape();
         if (!shape.equals(noise.getShape())) {
             throw new IllegalArgumentException("noise " + noise.getShape() + " differs from images " + shape);
         }
         int n = (int) shape.get(0);
-        if (concepts.size() != n) {
-            throw new IllegalArgumentException(concepts.size() + " concepts for " + n + " images");
+        int rows = unet.conditionRows();
+        if (conditionWeights.length != n * rows) {
+            throw new IllegalArgumentException(conditionWeights.length + " conditioning weights for " + n + " images of "
+                    + rows + " rows");
         }
         if (layers.isEmpty()) {
             return Map.of();
@@ -124,18 +146,12 @@ final class MonitoredUNet implements MonitoredModel {
         for (int i = 0; i < xt.length; i++) {
             xt[i] = a * x0[i] + b * eps[i];
         }
-        int rows = unet.conditionRows();
-        float[] w = new float[n * rows];
-        for (int i = 0; i < n; i++) {
-            String c = concepts.get(i);
-            w[i * rows + (c == null ? 0 : unet.conditionRow(c))] = 1f;
-        }
         float[] ts = new float[n];
         java.util.Arrays.fill(ts, timestep);
         Map<String, NDArray> out = new HashMap<>();
         try (NDManager sub = manager.newSubManager()) {
             ParameterStore ps = new ParameterStore(sub, false);
-            NDList in = new NDList(sub.create(xt, shape), sub.create(ts), sub.create(w, new Shape(n, rows)));
+            NDList in = new NDList(sub.create(xt, shape), sub.create(ts), sub.create(conditionWeights, new Shape(n, rows)));
             Map<String, NDArray> taps = new HashMap<>();
             unet.forward(ps, in, false, layers, taps);
             taps.forEach((k, v) -> {

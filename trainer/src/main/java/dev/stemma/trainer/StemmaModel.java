@@ -146,13 +146,29 @@ public final class StemmaModel implements AutoCloseable {
 
     /**
      * The probe forward the agent runs during training ({@link dev.stemma.agent.MonitoredModel#probeForward}),
-     * on this model as it is now: replay of a recorded step after {@link #setAdapterTensors}. The
-     * returned activations belong to {@code manager}.
+     * on this model as it is now (replay of a recorded step after {@link #setAdapterTensors}), under
+     * conditioning weights: one row per image (see {@link #condition}, {@link #mix}, {@link #nullCondition}).
+     * The returned activations belong to {@code manager}.
      */
     public Map<String, NDArray> probeForward(NDManager manager, NDArray cleanImages, int timestep, NDArray noise,
-                                             List<String> concepts, java.util.Set<String> layers) {
-        return new MonitoredUNet(unet, List.of(), () -> null).probeForward(manager, cleanImages, timestep, noise, concepts,
-                layers);
+                                             float[][] conditions, java.util.Set<String> layers) {
+        int rows = unet.conditionRows();
+        float[] w = new float[conditions.length * rows];
+        for (int i = 0; i < conditions.length; i++) {
+            if (conditions[i].length != rows) {
+                throw new IllegalArgumentException("conditioning of image " + i + " has " + conditions[i].length
+                        + " weights, the model " + rows);
+            }
+            System.arraycopy(conditions[i], 0, w, i * rows, rows);
+        }
+        return MonitoredUNet.probeForward(unet, manager, cleanImages, timestep, noise, w, layers);
+    }
+
+    /** The conditioning of the null token: content only, as in classifier-free guidance. */
+    public float[] nullCondition() {
+        float[] w = new float[unet.conditionRows()];
+        w[0] = 1f;
+        return w;
     }
 
     /** A manager for the arrays of a replay; close it when done. */

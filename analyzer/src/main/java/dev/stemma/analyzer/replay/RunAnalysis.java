@@ -142,9 +142,8 @@ public final class RunAnalysis implements AutoCloseable {
      * was generated with, used in the prompt-known setting (ignored content-only).
      */
     public List<Query> queries(float[][] images, List<String> prompts) {
-        int n = images.length;
-        List<String> tokens = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
+        float[][] conditions = new float[images.length][];
+        for (int i = 0; i < images.length; i++) {
             String prompt = prompts == null ? null : prompts.get(i);
             if (options.promptKnown()) {
                 if (prompt == null) {
@@ -154,17 +153,28 @@ public final class RunAnalysis implements AutoCloseable {
                     throw new IllegalArgumentException("concept '" + prompt + "' is not one of run " + options.runId()
                             + "'s: " + concepts());
                 }
-                tokens.add(prompt);
-            } else {
-                tokens.add(null);
+                conditions[i] = replay.model().condition(prompt);
             }
+        }
+        return queriesUnder(images, conditions);
+    }
+
+    /**
+     * Queries for new images generated under known conditioning weights (a mix of concept tokens,
+     * {@link dev.stemma.trainer.StemmaModel#mix}): replayed under them in the prompt-known setting,
+     * under the null token content-only.
+     */
+    public List<Query> queriesUnder(float[][] images, float[][] conditions) {
+        int n = images.length;
+        float[][] replayConditions = new float[n][];
+        for (int i = 0; i < n; i++) {
+            replayConditions[i] = options.promptKnown() ? conditions[i] : replay.model().nullCondition();
         }
         List<Trajectory> trajectories = null;
         if (options.needs("trajectory-cosine") || options.needs(FINAL_ACTIVATIONS)) {
             long[] steps = options.needs("trajectory-cosine") ? recorded.recordedSteps()
                     : new long[] {recorded.recordedSteps()[recorded.steps() - 1]};
-            List<StoredProbeTrajectories.Channel> channels = recorded.channelList();
-            trajectories = replay.trajectories(images, tokens, new int[n], channels, steps, progress);
+            trajectories = replay.trajectories(images, replayConditions, new int[n], recorded.channelList(), steps, progress);
         }
         List<Query> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

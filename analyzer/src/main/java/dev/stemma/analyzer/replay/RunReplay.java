@@ -111,9 +111,23 @@ public final class RunReplay implements AutoCloseable {
      */
     public List<Trajectory> trajectories(float[][] images, List<String> tokens, int[] noiseSlots, List<Channel> channels,
                                          long[] steps, Consumer<String> progress) {
+        float[][] conditions = new float[tokens.size()][];
+        for (int i = 0; i < conditions.length; i++) {
+            conditions[i] = tokens.get(i) == null ? model.nullCondition() : model.condition(tokens.get(i));
+        }
+        return trajectories(images, conditions, noiseSlots, channels, steps, progress);
+    }
+
+    /**
+     * As {@link #trajectories(float[][], List, int[], List, long[], Consumer)} under arbitrary
+     * conditioning weights per image (a mix of tokens; see {@link StemmaModel#mix}).
+     */
+    public List<Trajectory> trajectories(float[][] images, float[][] conditions, int[] noiseSlots, List<Channel> channels,
+                                         long[] steps, Consumer<String> progress) {
         int n = images.length;
-        if (tokens.size() != n || noiseSlots.length != n) {
-            throw new IllegalArgumentException(n + " images, " + tokens.size() + " tokens, " + noiseSlots.length + " noise slots");
+        if (conditions.length != n || noiseSlots.length != n) {
+            throw new IllegalArgumentException(n + " images, " + conditions.length + " conditionings, " + noiseSlots.length
+                    + " noise slots");
         }
         int c = model.config().imageChannels();
         int size = model.config().imageSize();
@@ -142,7 +156,7 @@ public final class RunReplay implements AutoCloseable {
             loadStep(steps[k]);
             for (int from = 0; from < n; from += BATCH) {
                 int to = Math.min(n, from + BATCH);
-                forwardBatch(images, tokens, noise, channels, from, to, k, values);
+                forwardBatch(images, conditions, noise, channels, from, to, k, values);
             }
             long now = System.nanoTime();
             if (progress != null && (now - lastReport > 5_000_000_000L || k == steps.length - 1)) {
@@ -158,7 +172,7 @@ public final class RunReplay implements AutoCloseable {
         return out;
     }
 
-    private void forwardBatch(float[][] images, List<String> tokens, Map<Integer, float[][]> noise, List<Channel> channels,
+    private void forwardBatch(float[][] images, float[][] conditions, Map<Integer, float[][]> noise, List<Channel> channels,
                               int from, int to, int stepIndex, float[][][][] values) {
         int b = to - from;
         int c = model.config().imageChannels();
@@ -166,13 +180,13 @@ public final class RunReplay implements AutoCloseable {
         Shape shape = new Shape(b, c, size, size);
         try (NDManager m = model.newManager()) {
             NDArray x = m.create(concat(images, from, to), shape);
-            List<String> batchTokens = tokens.subList(from, to);
+            float[][] batchConditions = Arrays.copyOfRange(conditions, from, to);
             for (Map.Entry<Integer, float[][]> e : noise.entrySet()) {
                 int t = e.getKey();
                 Set<String> layers = new LinkedHashSet<>();
                 channels.stream().filter(ch -> ch.timestep() == t).forEach(ch -> layers.add(ch.layer()));
                 NDArray eps = m.create(concat(e.getValue(), from, to), shape);
-                Map<String, NDArray> acts = model.probeForward(m, x, t, eps, batchTokens, layers);
+                Map<String, NDArray> acts = model.probeForward(m, x, t, eps, batchConditions, layers);
                 for (int ci = 0; ci < channels.size(); ci++) {
                     Channel ch = channels.get(ci);
                     if (ch.timestep() != t) {

@@ -1,0 +1,36 @@
+package dev.stemma.analyzer.eval;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The rule that picks a setting's default method from its table, the same for every dataset:
+ * among the non-control methods, the highest mean of top-1, mixture shifted cosine and
+ * micro-concept Recall@10 (the figures a test set lacks are left out of the mean); ties go to the
+ * cheaper method (milliseconds per image). A baseline can win: then the product's default is the
+ * baseline, and the table says so.
+ */
+public final class DefaultMethodRule {
+    private DefaultMethodRule() {}
+
+    /** The combined figure the rule ranks by. */
+    public static double score(MethodResult r) {
+        double sum = 0;
+        int n = 0;
+        for (var i : new dev.stemma.analyzer.metrics.BootstrapInterval[] {r.top1(), r.mixShiftedCosine(), r.microRecall10()}) {
+            if (i != null) {
+                sum += i.estimate();
+                n++;
+            }
+        }
+        return n == 0 ? Double.NEGATIVE_INFINITY : sum / n;
+    }
+
+    /** The default among {@code results}, if any method is not a control. */
+    public static Optional<MethodResult> choose(List<MethodResult> results) {
+        return results.stream().filter(r -> r.role() != MethodResult.Role.CONTROL)
+                .max(Comparator.comparingDouble(DefaultMethodRule::score)
+                        .thenComparing(Comparator.comparingDouble(MethodResult::millisPerImage).reversed()));
+    }
+}

@@ -1,0 +1,302 @@
+package dev.stemma.analyzer.eval;
+
+import dev.stemma.analyzer.Attribution;
+import dev.stemma.analyzer.Query;
+import dev.stemma.analyzer.TrainingSet;
+import dev.stemma.analyzer.metrics.BootstrapInterval;
+import dev.stemma.analyzer.metrics.Metrics;
+import dev.stemma.analyzer.replay.RunAnalysis;
+import dev.stemma.analyzer.replay.RunReplay;
+import dev.stemma.analyzer.store.StoredProbeTrajectories;
+import dev.stemma.collector.StoreIterator;
+import dev.stemma.collector.TrajectoryStore;
+import dev.stemma.protocol.BatchItem;
+import dev.stemma.protocol.Conditioning;
+import dev.stemma.protocol.RunManifest;
+import dev.stemma.protocol.StepSnapshot;
+import dev.stemma.trainer.data.ConceptFolders;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Scores every method on the same generated test set, in the prompt-known and content-only
+ * settings (each only if the run recorded its conditioning), and picks each setting's default
+ * with {@link DefaultMethodRule}. Works on any run of {@code stemma train}: main concepts and
+ * micro-concepts are told apart by their number of training images, nothing else.
+ */
+public final class Evaluation {
+    /** Confidence level of every interval. */
+    static final double LEVEL = BootstrapInterval.DEFAULT_LEVEL;
+    private static final int RESAMPLES = 1000;
+
+    /** One setting's table. */
+    public record SettingResult(String setting, String notRecorded, List<MethodResult> methods, String defaultMethod,
+                                double replaySecondsPerImage) {
+        public SettingResult {
+            methods = List.copyOf(methods);
+        }
+    }
+
+    /** The whole evaluation. */
+    public record Result(RunManifest manifest, long finalStep, List<String> mainConcepts, List<String> microConcepts,
+                         Map<TestImage.Kind, Integer> testImages, EvaluationConfig config, List<SettingResult> settings,
+                         double generationSeconds) {
+        public Result {
+            mainConcepts = List.copyOf(mainConcepts);
+            microConcepts = List.copyOf(microConcepts);
+            testImages = Map.copyOf(testImages);
+            settings = List.copyOf(settings);
+        }
+    }
+
+    private Evaluation() {}
+
+    /** Runs the evaluation of {@code runId}; {@code base} and {@code dataSpec} override the run's (null keeps them). */
+    public static Result run(TrajectoryStore store, String runId, Path base, String dataSpec, EvaluationConfig config,
+                             Consumer<String> progress) {
+        if (!store.hasRun(runId)) {
+            throw new IllegalArgumentException("unknown run '" + runId + "' in store " + store.directory() + " (runs: "
+                    + String.join(", ", store.runs()) + ")");
+        }
+        StoredProbeTrajectories any = openAny(store, runId);
+        TrainingSet set = any.trainingSet();
+        List<String> main = new ArrayList<>();
+        List<String> micro = new ArrayList<>();
+        for (int c = 0; c < set.concepts().size(); c++) {
+            (set.members(c).length > ConceptFolders.MAX_MICRO_SIZE ? main : micro).add(set.concepts().get(c));
+        }
+        if (main.size() < 2) {
+            throw new IllegalArgumentException("run " + runId + " has " + main.size() + " concept(s) of more than "
+                    + ConceptFolders.MAX_MICRO_SIZE + " images; the evaluation needs at least 2");
+        }
+        long finalStep;
+        List<TestImage> tests;
+        long began = System.nanoTime();
+        try (RunReplay replay = RunReplay.open(store, runId, base)) {
+            finalStep = lastFactorStep(store, runId);
+            replay.loadStep(finalStep);
+            progress.accept("generating test images from run " + runId + " at step " + finalStep);
+            tests = TestSet.generate(replay.model(), main, micro, config, progress);
+        }
+        double generationSeconds = (System.nanoTime() - began) / 1e9;
+        Map<TestImage.Kind, Integer> counts = new java.util.EnumMap<>(TestImage.Kind.class);
+        tests.forEach(t -> counts.merge(t.kind(), 1, Integer::sum));
+        double[] exposure = exposure(store, runId, set);
+        List<SettingResult> settings = new ArrayList<>();
+        for (boolean promptKnown : new boolean[] {true, false}) {
+            settings.add(setting(store, runId, base, dataSpec, config, promptKnown, tests, set, main, exposure, progress));
+        }
+        return new Result(any.manifest(), finalStep, main, micro, counts, config, settings, generationSeconds);
+    }
+
+    private static SettingResult setting(TrajectoryStore store, String runId, Path base, String dataSpec, EvaluationConfig config,
+                                         boolean promptKnown, List<TestImage> tests, TrainingSet set, List<String> main,
+                                         double[] exposure, Consumer<String> progress) {
+        String name = promptKnown ? "prompt-known" : "content-only";
+        Conditioning cond = promptKnown ? Conditioning.OWN_TOKEN : Conditioning.NULL_TOKEN;
+        if (!store.activationSeries(runId).stream().anyMatch(s -> s.conditioning() == cond)) {
+            progress.accept(name + ": the run recorded no probes under " + cond + "; skipped (train --conditioning both)");
+            return new SettingResult(name, "the run recorded no probe activations under " + cond
+                    + " conditioning (train with --conditioning both)", List.of(), null, Double.NaN);
+        }
+        progress.accept(name + ": replaying " + tests.size() + " test images");
+        long began = System.nanoTime();
+        List<Query> queries;
+        RunAnalysis.Options prep = new RunAnalysis.Options(runId, promptKnown, List.of(dev.stemma.analyzer.Analyzer.TRAJECTORY_COSINE),
+                base, dataSpec, config.representation());
+        try (RunAnalysis analysis = RunAnalysis.open(store, prep, progress)) {
+            float[][] pixels = tests.stream().map(TestImage::pixels).toArray(float[][]::new);
+            float[][] conditions = tests.stream().map(TestImage::condition).toArray(float[][]::new);
+            queries = analysis.queriesUnder(pixels, conditions);
+        }
+        double replaySeconds = (System.nanoTime() - began) / 1e9 / tests.size();
+        List<MethodResult> results = new ArrayList<>();
+        for (String method : config.methods()) {
+            progress.accept(name + ": " + method);
+            resetPeaks();
+            long t0 = System.nanoTime();
+            RunAnalysis.Options options = new RunAnalysis.Options(runId, promptKnown, List.of(method), base, dataSpec,
+                    config.representation());
+            try (RunAnalysis analysis = RunAnalysis.open(store, options, line -> { })) {
+                long t1 = System.nanoTime();
+                List<Attribution> answers = new ArrayList<>(queries.size());
+                for (Query q : queries) {
+                    answers.add(analysis.analyzer().attribute(method, q));
+                }
+                long t2 = System.nanoTime();
+                results.add(score(method, answers, tests, set, main, exposure, (t1 - t0) / 1e9,
+                        (t2 - t1) / 1e6 / queries.size(), peakHeapMiB(), config.seed()));
+            }
+        }
+        String chosen = DefaultMethodRule.choose(results).map(MethodResult::method).orElse(null);
+        return new SettingResult(name, null, results, chosen, replaySeconds);
+    }
+
+    static MethodResult score(String method, List<Attribution> answers, List<TestImage> tests, TrainingSet set,
+                              List<String> main, double[] exposure, double buildSeconds, double millisPerImage,
+                              double peakHeapMiB, long seed) {
+        List<Double> top1 = new ArrayList<>();
+        List<Double> mixCos = new ArrayList<>();
+        List<Double> mixRho = new ArrayList<>();
+        List<Double> r1 = new ArrayList<>();
+        List<Double> r5 = new ArrayList<>();
+        List<Double> r10 = new ArrayList<>();
+        List<Double> ap = new ArrayList<>();
+        List<Double> controlLow = new ArrayList<>();
+        List<Double> controlShare = new ArrayList<>();
+        List<Double> genuineLow = new ArrayList<>();
+        double[] scoreSum = new double[set.size()];
+        int[] scoreCount = new int[set.size()];
+        for (int i = 0; i < tests.size(); i++) {
+            TestImage t = tests.get(i);
+            Attribution a = answers.get(i);
+            switch (t.kind()) {
+                case SINGLE -> {
+                    double[] r = restricted(a, main);
+                    top1.add(argmax(r) == argmax(t.truth()) ? 1.0 : 0.0);
+                    genuineLow.add(a.confidence().low() ? 1.0 : 0.0);
+                }
+                case MIX -> {
+                    double[] r = restricted(a, main);
+                    mixCos.add(Metrics.shiftedCosine(r, t.truth()));
+                    mixRho.add(Metrics.spearman(r, t.truth()));
+                }
+                case MICRO -> {
+                    int[] ranking = a.ranking();
+                    Set<Integer> exemplars = new HashSet<>();
+                    for (int m : set.members(set.concepts().indexOf(t.token()))) {
+                        exemplars.add(m);
+                    }
+                    r1.add(Metrics.recallAtK(ranking, exemplars, 1));
+                    r5.add(Metrics.recallAtK(ranking, exemplars, 5));
+                    r10.add(Metrics.recallAtK(ranking, exemplars, 10));
+                    ap.add(Metrics.averagePrecision(ranking, exemplars));
+                }
+                case BLANK, NOISE -> {
+                    controlLow.add(a.confidence().low() ? 1.0 : 0.0);
+                    controlShare.add(a.share(t.token()));
+                }
+                default -> throw new IllegalStateException(t.kind().toString());
+            }
+            if (!t.kind().control()) {
+                float[] s = a.imageScores();
+                for (int j = 0; j < s.length; j++) {
+                    if (!Float.isNaN(s[j])) {
+                        scoreSum[j] += s[j];
+                        scoreCount[j]++;
+                    }
+                }
+            }
+        }
+        double[] meanScore = new double[set.size()];
+        for (int j = 0; j < meanScore.length; j++) {
+            meanScore[j] = scoreCount[j] == 0 ? 0 : scoreSum[j] / scoreCount[j];
+        }
+        return new MethodResult(method, MethodResult.Role.of(method), mean(top1, seed), mean(mixCos, seed), mean(mixRho, seed),
+                mean(r1, seed), mean(r5, seed), mean(r10, seed), mean(ap, seed), mean(controlLow, seed),
+                mean(controlShare, seed), mean(genuineLow, seed), Metrics.spearman(meanScore, exposure), buildSeconds,
+                millisPerImage, peakHeapMiB);
+    }
+
+    /** Shares of the main concepts only, renormalised: micro-concepts answer the within-concept question. */
+    private static double[] restricted(Attribution a, List<String> main) {
+        double[] r = new double[main.size()];
+        double sum = 0;
+        for (int c = 0; c < r.length; c++) {
+            r[c] = a.share(main.get(c));
+            sum += r[c];
+        }
+        for (int c = 0; c < r.length; c++) {
+            r[c] = sum > 0 ? r[c] / sum : 1.0 / r.length;
+        }
+        return r;
+    }
+
+    private static int argmax(double[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static BootstrapInterval mean(List<Double> values, long seed) {
+        if (values.isEmpty()) {
+            return null;
+        }
+        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+        return BootstrapInterval.of(v, x -> java.util.Arrays.stream(x).average().orElseThrow(), RESAMPLES, LEVEL, seed);
+    }
+
+    /** How many times each training image was in a batch, from the recorded batches. */
+    static double[] exposure(TrajectoryStore store, String runId, TrainingSet set) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < set.size(); i++) {
+            index.put(set.items().get(i).id(), i);
+        }
+        double[] counts = new double[set.size()];
+        try (StoreIterator<StepSnapshot> it = store.metrics(runId, 0, Long.MAX_VALUE)) {
+            while (it.hasNext()) {
+                for (BatchItem b : it.next().batch()) {
+                    Integer i = index.get(b.imageId());
+                    if (i != null) {
+                        counts[i]++;
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+
+    private static long lastFactorStep(TrajectoryStore store, String runId) {
+        List<String> names = store.factorNames(runId);
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("run " + runId + " stored no LoRA factors");
+        }
+        long last = -1;
+        try (var it = store.factorTrajectory(runId, names.get(0), 0, Long.MAX_VALUE)) {
+            while (it.hasNext()) {
+                last = it.next().step();
+            }
+        }
+        return last;
+    }
+
+    private static StoredProbeTrajectories openAny(TrajectoryStore store, String runId) {
+        try {
+            return StoredProbeTrajectories.open(store, runId, Conditioning.NULL_TOKEN);
+        } catch (IllegalArgumentException e) {
+            return StoredProbeTrajectories.open(store, runId, Conditioning.OWN_TOKEN);
+        }
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static double peakHeapMiB() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum / (1024.0 * 1024.0);
+    }
+}
