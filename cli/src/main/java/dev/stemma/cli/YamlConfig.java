@@ -20,7 +20,12 @@ import picocli.CommandLine;
 final class YamlConfig {
     private YamlConfig() {}
 
-    static int rerunWith(CommandLine.Model.CommandSpec spec, Path file) {
+    /**
+     * The file's settings as command-line arguments of {@code spec}'s command, in file order:
+     * {@code --key=value}, lists joined by commas, a flag for {@code true} (its negated form,
+     * {@code --no-key}, for {@code false} on a negatable option).
+     */
+    static List<String> args(CommandLine.Model.CommandSpec spec, Path file) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("config file " + file + " does not exist");
         }
@@ -45,6 +50,12 @@ final class YamlConfig {
             if (option.arity().max() == 0) {
                 if (v.asBoolean()) {
                     args.add(name);
+                } else if (option.negatable()) {
+                    spec.negatedOptionsMap().forEach((negated, o) -> {
+                        if (o == option) {
+                            args.add(negated);
+                        }
+                    });
                 }
             } else if (v.isArray()) {
                 List<String> parts = new ArrayList<>();
@@ -54,6 +65,11 @@ final class YamlConfig {
                 args.add(name + "=" + v.asText());
             }
         }
+        return args;
+    }
+
+    static int rerunWith(CommandLine.Model.CommandSpec spec, Path file) {
+        List<String> args = args(spec, file);
         List<String> all = spec.commandLine().getParseResult().originalArgs();
         // the root's arguments: keep only what follows this subcommand's name
         List<String> original = all.subList(all.indexOf(spec.name()) + 1, all.size());
