@@ -410,18 +410,16 @@ class ComposeFileTest {
         List<String> cmd = command(service);
         CommandLine cl = DeployFiles.stemma();
         List<String> args = new ArrayList<>(List.of(cmd.get(0)));
+        List<String> rest = cmd.subList(1, cmd.size());
+        assertTrue(rest.stream().noneMatch(a -> a.startsWith("--config=")), service + ": write --config FILE as two words");
         int config = cmd.indexOf("--config");
         if (config >= 0) {
             Mount m = mountHolding(service, cmd.get(config + 1));
             assertNotNull(m.hostPath(), service + ": --config names a file from the repository");
             Path file = m.hostPath().resolve(m.target().relativize(Path.of(cmd.get(config + 1))).toString());
-            args.addAll(YamlConfig.args(cl.getSubcommands().get(cmd.get(0)).getCommandSpec(), file));
-        }
-        for (int i = 1; i < cmd.size(); i++) {
-            assertFalse(cmd.get(i).startsWith("--config="), service + ": write --config FILE as two words");
-            if (i != config && i != config + 1) {
-                args.add(cmd.get(i));
-            }
+            args.addAll(YamlConfig.merged(cl.getSubcommands().get(cmd.get(0)).getCommandSpec(), file, rest));
+        } else {
+            args.addAll(rest);
         }
         return cl.parseArgs(args.toArray(String[]::new)).subcommand();
     }

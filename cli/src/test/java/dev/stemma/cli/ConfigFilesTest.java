@@ -118,6 +118,20 @@ class ConfigFilesTest {
     }
 
     @Test
+    void shouldLetTheCommandLineReplaceAnOptionOfTheFileListsIncluded() throws IOException {
+        Path file = dir.resolve("train.yaml");
+        Files.writeString(file, "concepts: [Shirt, Bag]\nrank: 4\ntimesteps: [100, 200]\n");
+        CommandLine cl = DeployFiles.stemma();
+        CommandLine.Model.CommandSpec spec = cl.getSubcommands().get("train").getCommandSpec();
+        List<String> args = new ArrayList<>(List.of("train"));
+        args.addAll(YamlConfig.merged(spec, file, List.of("--concepts", "Sneaker", "--config", file.toString(), "--timesteps=600")));
+        CommandLine.ParseResult parsed = cl.parseArgs(args.toArray(String[]::new)).subcommand();
+        assertEquals(List.of("Sneaker"), ComposeFileTest.value(parsed, "--concepts"), "replaced, not appended");
+        assertEquals(List.of(600), ComposeFileTest.value(parsed, "--timesteps"));
+        assertEquals(4, ComposeFileTest.value(parsed, "--rank"), "from the file");
+    }
+
+    @Test
     void shouldReadCollectConfigAndLetTheCommandLineWin() throws IOException {
         Path file = dir.resolve("collector.yaml");
         Files.writeString(file, "store: " + dir.resolve("store") + "\nmetrics-port: 70000\n");
