@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,7 +25,15 @@ final class CollectCommand implements Callable<Integer> {
     /** Default Prometheus port of the collector. */
     static final int DEFAULT_METRICS_PORT = 9405;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "Store directory, created if missing.")
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML file with the same keys as the options (group: my-group); options given here win.")
+    Path config;
+
+    // Required, but checked in call(): picocli would refuse a --store that comes from --config.
+    @Option(names = "--store", paramLabel = "DIR", description = "Store directory, created if missing (required).")
     Path store;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOSTS",
@@ -59,6 +68,12 @@ final class CollectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (config != null) {
+            return YamlConfig.rerunWith(spec, config);
+        }
+        if (store == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--store=DIR'");
+        }
         if (metricsPort < 0 || metricsPort > 65535) {
             throw new IllegalArgumentException("--metrics-port must be 0 to 65535, got " + metricsPort);
         }

@@ -169,8 +169,13 @@ final class TrainCommand implements Callable<Integer> {
     Path spillDir;
 
     @Option(names = "--metrics-port", defaultValue = "9404", paramLabel = "PORT",
-            description = "Prometheus /metrics on 127.0.0.1 during training, 0 for none (default: ${DEFAULT-VALUE}).")
+            description = "Prometheus /metrics on --metrics-host during training, 0 for none (default: ${DEFAULT-VALUE}).")
     int metricsPort;
+
+    @Option(names = "--metrics-host", defaultValue = MetricsEndpoint.DEFAULT_HOST, paramLabel = "HOST",
+            description = "Address the metrics endpoint binds; 0.0.0.0 lets another host or container scrape it"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String metricsHost;
 
     @Override
     public Integer call() throws Exception {
@@ -189,7 +194,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         AgentConfig agentConfig = agentConfig(runId, cfg);
         boolean embedded = bootstrapServers == null || bootstrapServers.isBlank();
-        try (MetricsEndpoint metrics = MetricsEndpoint.start(MetricsEndpoint.DEFAULT_HOST, metricsPort);
+        try (MetricsEndpoint metrics = MetricsEndpoint.start(metricsHost, metricsPort);
              KafkaSource kafka = KafkaSource.of(bootstrapServers, KafkaSource.besideStore(store));
              EmbeddedCollector collector = embedded ? EmbeddedCollector.start(store, kafka.bootstrapServers()) : null) {
             AgentConfig withKafka = agentConfig.withBootstrapServers(kafka.bootstrapServers());

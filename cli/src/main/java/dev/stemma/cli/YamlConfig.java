@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 
 /**
@@ -20,7 +22,12 @@ import picocli.CommandLine;
 final class YamlConfig {
     private YamlConfig() {}
 
-    static int rerunWith(CommandLine.Model.CommandSpec spec, Path file) {
+    /**
+     * The file's settings as command-line arguments of {@code spec}'s command, in file order:
+     * {@code --key=value}, lists joined by commas, a flag for {@code true} (its negated form,
+     * {@code --no-key}, for {@code false} on a negatable option).
+     */
+    static List<String> args(CommandLine.Model.CommandSpec spec, Path file) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("config file " + file + " does not exist");
         }
@@ -45,6 +52,12 @@ final class YamlConfig {
             if (option.arity().max() == 0) {
                 if (v.asBoolean()) {
                     args.add(name);
+                } else if (option.negatable()) {
+                    spec.negatedOptionsMap().forEach((negated, o) -> {
+                        if (o == option) {
+                            args.add(negated);
+                        }
+                    });
                 }
             } else if (v.isArray()) {
                 List<String> parts = new ArrayList<>();
@@ -54,17 +67,13 @@ final class YamlConfig {
                 args.add(name + "=" + v.asText());
             }
         }
+        return args;
+    }
+
+    static int rerunWith(CommandLine.Model.CommandSpec spec, Path file) {
         List<String> all = spec.commandLine().getParseResult().originalArgs();
         // the root's arguments: keep only what follows this subcommand's name
-        List<String> original = all.subList(all.indexOf(spec.name()) + 1, all.size());
-        for (int i = 0; i < original.size(); i++) {
-            String a = original.get(i);
-            if (a.equals("--config")) {
-                i++;
-            } else if (!a.startsWith("--config=")) {
-                args.add(a);
-            }
-        }
+        List<String> args = merged(spec, file, all.subList(all.indexOf(spec.name()) + 1, all.size()));
         CommandLine again = new CommandLine(spec.userObject().getClass());
         again.setOverwrittenOptionsAllowed(true);
         again.setParameterExceptionHandler(spec.commandLine().getParameterExceptionHandler());
@@ -72,5 +81,45 @@ final class YamlConfig {
         again.setOut(spec.commandLine().getOut());
         again.setErr(spec.commandLine().getErr());
         return again.execute(args.toArray(String[]::new));
+    }
+
+    /**
+     * The file's arguments, then the command line's without {@code --config}. An option the
+     * command line gives is dropped from the file's arguments, so that it wins for list options
+     * too (given twice, picocli would append a list option's values, not replace them).
+     */
+    static List<String> merged(CommandLine.Model.CommandSpec spec, Path file, List<String> commandLine) {
+        List<String> given = new ArrayList<>();
+        Set<CommandLine.Model.OptionSpec> onCommandLine = new HashSet<>();
+        for (int i = 0; i < commandLine.size(); i++) {
+            String a = commandLine.get(i);
+            if (a.equals("--config")) {
+                i++;
+            } else if (!a.startsWith("--config=")) {
+                given.add(a);
+                CommandLine.Model.OptionSpec o = option(spec, a);
+                if (o != null) {
+                    onCommandLine.add(o);
+                }
+            }
+        }
+        List<String> args = new ArrayList<>();
+        for (String a : args(spec, file)) {
+            if (!onCommandLine.contains(option(spec, a))) {
+                args.add(a);
+            }
+        }
+        args.addAll(given);
+        return args;
+    }
+
+    /** The option an argument such as {@code --rank=4}, {@code --rank} or {@code --no-sync} names, or null. */
+    private static CommandLine.Model.OptionSpec option(CommandLine.Model.CommandSpec spec, String arg) {
+        if (!arg.startsWith("-")) {
+            return null;
+        }
+        String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+        CommandLine.Model.OptionSpec o = spec.findOption(name);
+        return o != null ? o : spec.negatedOptionsMap().get(name);
     }
 }
