@@ -37,6 +37,8 @@ import picocli.CommandLine.Option;
                 "(base + stored LoRA factors); without --images the probe generations the run recorded are attributed.",
                 "JSON on stdout or --json; --html writes a self-contained report."})
 final class AttributeCommand implements Callable<Integer> {
+    /** The content-only default, chosen by the evaluation (README, "Which method"). */
+    static final String DEFAULT_METHOD = Analyzer.TRAJECTORY_COSINE;
 
     @Option(names = "--store", defaultValue = "stemma-data/store", paramLabel = "DIR",
             description = "Store written by the collector (default: ${DEFAULT-VALUE}).")
@@ -59,7 +61,7 @@ final class AttributeCommand implements Callable<Integer> {
                     + " under the null token.")
     boolean contentOnly;
 
-    @Option(names = "--method", defaultValue = Analyzer.TRAJECTORY_COSINE, paramLabel = "NAME",
+    @Option(names = "--method", defaultValue = DEFAULT_METHOD, paramLabel = "NAME",
             description = "Attribution method (default: ${DEFAULT-VALUE}); one of trajectory-cosine, trajectory-cosine-random,"
                     + " embedding-cosine:E, knn-exact:E, knn-hnsw:E with E = pixels or final-activations.")
     String method;

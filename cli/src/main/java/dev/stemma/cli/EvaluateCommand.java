@@ -71,7 +71,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("unknown method '" + m + "'; known: " + String.join(", ", RunAnalysis.knownMethods()));
             }
         }
-        String command = "stemma evaluate " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = "stemma " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         try (TrajectoryStore s = TrajectoryStore.openReadOnly(store)) {
             Evaluation.Result result = Evaluation.run(s, run, base, data, config, Progress::log);
             EvaluationReport report = new EvaluationReport(result, command);

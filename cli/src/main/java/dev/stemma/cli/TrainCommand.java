@@ -177,6 +177,9 @@ final class TrainCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String metricsHost;
 
+    /** Listeners attached beside the agent by an embedding command (the demo's progress bar); none from the command line. */
+    List<ai.djl.training.listener.TrainingListener> extraListeners = List.of();
+
     @Override
     public Integer call() throws Exception {
         if (config != null) {
@@ -188,7 +191,7 @@ final class TrainCommand implements Callable<Integer> {
         CustomiseConfig cfg = new CustomiseConfig(base, DataOption.resolve(data), concepts, runId, adapter,
                 imagesPerConcept, new LoraSpec(rank, alpha), loop, priorFraction, priorPerClass, tokenLrScale, resume);
         if (noAgent) {
-            StemmaTrainer.CustomiseResult r = StemmaTrainer.customise(cfg, monitored -> List.of(), Progress::log);
+            StemmaTrainer.CustomiseResult r = StemmaTrainer.customise(cfg, monitored -> extraListeners, Progress::log);
             System.out.printf("adapter %s  %.0f ms/step  %.1f s%n", r.adapterFile(), r.millisPerStep(), r.seconds());
             return 0;
         }
@@ -205,7 +208,9 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 r = StemmaTrainer.customise(cfg, monitored -> {
                     agent[0] = StemmaAgent.from(withKafka, monitored);
-                    return List.of(agent[0]);
+                    List<ai.djl.training.listener.TrainingListener> all = new java.util.ArrayList<>(extraListeners);
+                    all.add(0, agent[0]);
+                    return all;
                 }, Progress::log);
             } finally {
                 if (agent[0] != null) {

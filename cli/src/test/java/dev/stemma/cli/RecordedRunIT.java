@@ -38,9 +38,9 @@ class RecordedRunIT {
                 base.toString(), "--images-per-class", "10", "--channels", "8,16", "--steps", "3", "--batch", "4"));
         Path store = dir.resolve("store");
         assertEquals(0, Stemma.run("train", "--base", base.toString(), "--data", TrainerCommandsIT.DATA,
-                "--concepts", "Shirt,Bag", "--images-per-concept", "4", "--prior-per-class", "1", "--steps", "6",
+                "--concepts", "Shirt,Bag", "--images-per-concept", "5", "--prior-per-class", "1", "--steps", "6",
                 "--batch", "4", "--rank", "2", "--run", "recorded", "--out", dir.resolve("run/adapter.stw").toString(),
-                "--store", store.toString(), "--activation-every", "2", "--probes-per-concept", "4",
+                "--store", store.toString(), "--activation-every", "2", "--probes-per-concept", "5",
                 "--generations-per-concept", "1", "--metrics-port", "0"));
         assertEquals(0, Stemma.run("verify", "--store", store.toString(), "--run", "recorded"));
 
@@ -63,6 +63,7 @@ class RecordedRunIT {
 
         replayShouldReproduceRecordedProbes(store);
         attributeShouldReplayNewImagesIntoJsonAndReport(base, store);
+        evaluateShouldScoreMethodsAndSayWhichBarsItMeasured(store);
         assertTrue(Files.isRegularFile(dir.resolve("run/adapter.stw")));
     }
 
@@ -92,6 +93,28 @@ class RecordedRunIT {
                 }
             }
         }
+    }
+
+    private void evaluateShouldScoreMethodsAndSayWhichBarsItMeasured(Path store) throws Exception {
+        Path json = dir.resolve("evaluation.json");
+        Path markdown = dir.resolve("evaluation.md");
+        assertEquals(0, Stemma.run("evaluate", "--store", store.toString(), "--run", "recorded", "--generations", "2",
+                "--mix-generations", "1", "--rank", "2", "--methods", "trajectory-cosine,knn-exact:pixels", "--json",
+                json.toString(), "--markdown", markdown.toString()));
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals(2, root.get("testImages").get("single").asInt() / 2, "2 generations of each of the 2 concepts");
+        JsonNode settings = root.get("settings");
+        assertTrue(settings.get(0).has("notMeasured"), "the run recorded no own-token probes: prompt-known is not measured");
+        JsonNode contentOnly = settings.get(1);
+        assertEquals(2, contentOnly.get("methods").size());
+        for (JsonNode m : contentOnly.get("methods")) {
+            double top1 = m.get("top1").get("estimate").asDouble();
+            assertTrue(top1 >= 0 && top1 <= 1, "top-1 is a rate: " + m);
+        }
+        assertTrue(contentOnly.get("default").asText().equals("trajectory-cosine")
+                || contentOnly.get("default").asText().equals("knn-exact:pixels"));
+        assertTrue(Files.readString(markdown).contains("| trajectory-cosine |") || Files.readString(markdown).contains("**trajectory-cosine**"));
+        assertEquals(2, Stemma.run("evaluate", "--store", store.toString(), "--run", "recorded", "--methods", "nope"));
     }
 
     private void attributeShouldReplayNewImagesIntoJsonAndReport(Path base, Path store) throws Exception {
