@@ -91,11 +91,12 @@ class GradientAttributionIT {
                     .gradients(gradients, updates, GradientConfig.defaults())
                     .build();
             assertFalse(progress.isEmpty(), "progress is reported while gradients stream");
-            assertTrue(progress.get(0).startsWith("gradients 1/" + set.size() * 4), progress.get(0));
+            assertEquals(8, gradients.checkpoints(), "4 checkpoints x 2 timesteps kept apart");
+            assertTrue(progress.get(0).startsWith("gradients 1/" + set.size() * 8), progress.get(0));
 
             int self = 5; // a Bag
             float[][] query = gradients.gradientsOf(pixels[self], null);
-            assertEquals(4, query.length);
+            assertEquals(8, query.length);
             for (String method : List.of(Analyzer.TRACIN, Analyzer.WEIGHT_SUBSPACE, Analyzer.WEIGHT_SUBSPACE_RANDOM)) {
                 Attribution a = analyzer.attribute(method, Query.empty().withGradients(query));
                 assertEquals(1.0, Arrays.stream(a.shares()).sum(), 1e-6, method + " shares");

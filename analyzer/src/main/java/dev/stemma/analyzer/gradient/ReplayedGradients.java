@@ -27,7 +27,9 @@ import java.util.function.Consumer;
  * holds base + the factors the store recorded then ({@link TrajectoryStore#factorsAt}), and each
  * image's gradient is {@link LoraGradients} of its training loss at the configured timesteps, with one
  * noise map per timestep drawn from the noise seed and shared by every image, under the null token or
- * the image's own concept token. Gradients stream one at a time into a single reused buffer; the
+ * the image's own concept token. With the timesteps kept apart (the default) every (checkpoint,
+ * timestep) is a gradient slot of its own, slot = checkpoint x timesteps + timestep index, and the
+ * scorers average cosines over slots; summed, there is one slot per checkpoint. Gradients stream one at a time into a single reused buffer; the
  * adapter states of the checkpoints (a few hundred KB each) are read once and held. A progress line
  * goes to the callback every {@link GradientReplayConfig#progressEvery()} while gradients stream.
  *
