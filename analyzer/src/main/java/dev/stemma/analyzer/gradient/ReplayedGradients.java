@@ -175,6 +175,8 @@ public final class ReplayedGradients implements GradientReader {
     /**
      * The gradients of several query images, checkpoint by checkpoint (the adapter is loaded once per
      * checkpoint); {@code concepts} null means the null token for all, a null entry for that image.
+     * Match the training images' conditioning (RESEARCH.md: null-token queries against own-token
+     * training gradients score at chance).
      */
     public List<float[][]> gradientsOf(float[][] queries, List<String> concepts) {
         if (concepts != null && concepts.size() != queries.length) {
