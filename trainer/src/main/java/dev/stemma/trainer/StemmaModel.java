@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import dev.stemma.trainer.model.DdimSampler;
 import dev.stemma.trainer.model.LoraSpec;
 import dev.stemma.trainer.model.UNet;
@@ -93,6 +94,13 @@ public final class StemmaModel implements AutoCloseable {
         return w;
     }
 
+    /** The conditioning weights of the null token alone: content only, no class or concept. */
+    public float[] nullCondition() {
+        float[] w = new float[unet.conditionRows()];
+        w[0] = 1f;
+        return w;
+    }
+
     /** DDIM samples, one per conditioning row, as CHW float arrays in [-1, 1]. */
     public float[][] sample(float[][] condition, long seed, int steps, float guidance) {
         try (NDManager m = model.getNDManager().newSubManager()) {
@@ -111,6 +119,11 @@ public final class StemmaModel implements AutoCloseable {
      * Replaces the adapter tensors (LoRA factors and concept tokens) by {@code tensors}, by name:
      * replay of a recorded step, base + factors(t). Every adapter tensor of the model must be given,
      * with its shape's element count.
+     *
+     * <p>Values are copied into the parameters' existing storage in place. DJL's {@code set(float[])}
+     * would instead rebind the tensor to a new direct buffer held by the Java handle and drop the old
+     * one, so any tensor still sharing the old storage (a view, a tensor saved for a backward) would
+     * read freed memory; an in-place copy leaves nothing stale to read.
      */
     public void setAdapterTensors(Map<String, float[]> tensors) {
         unet.parametersByName().forEach((name, p) -> {
@@ -125,7 +138,9 @@ public final class StemmaModel implements AutoCloseable {
                 throw new IllegalArgumentException("adapter tensor " + name + " has " + v.length + " values, the model's has "
                         + p.getShape().size());
             }
-            p.getArray().set(v);
+            try (NDManager m = model.getNDManager().newSubManager()) {
+                p.getArray().set(new NDIndex("..."), m.create(v, p.getShape()));
+            }
         });
     }
 

@@ -4,7 +4,8 @@
  * (base frozen, prior preservation, extra DJL training listeners such as the agent, which sees the run
  * as a {@link dev.stemma.agent.MonitoredModel}), sample from base + adapter, train the fidelity judge
  * and measure the figures of {@code stemma bench trainer}. {@link dev.stemma.trainer.StemmaModel}
- * loads a base and adapter for sampling; {@link dev.stemma.trainer.FidelityJudge} is the classifier
+ * loads a base and adapter for sampling and replay, {@link dev.stemma.trainer.LoraGradients} takes
+ * per-example gradients of the training loss on it; {@link dev.stemma.trainer.FidelityJudge} is the classifier
  * that scores generations. Batches come from a generator seeded by (seed, step), so any step's batch
  * can be rebuilt; the same seed gives the same losses.
  */
