@@ -179,13 +179,6 @@ public final class StemmaModel implements AutoCloseable {
         return MonitoredUNet.probeForward(unet, manager, cleanImages, timestep, noise, w, layers);
     }
 
-    /** The conditioning of the null token: content only, as in classifier-free guidance. */
-    public float[] nullCondition() {
-        float[] w = new float[unet.conditionRows()];
-        w[0] = 1f;
-        return w;
-    }
-
     /** A manager for the arrays of a replay; close it when done. */
     public NDManager newManager() {
         return model.getNDManager().newSubManager();
