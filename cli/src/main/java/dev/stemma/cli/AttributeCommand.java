@@ -63,6 +63,7 @@ final class AttributeCommand implements Callable<Integer> {
 
     @Option(names = "--method", defaultValue = DEFAULT_METHOD, paramLabel = "NAME",
             description = "Attribution method (default: ${DEFAULT-VALUE}); one of trajectory-cosine, trajectory-cosine-random,"
+                    + " weight-subspace, weight-subspace-random, tracin (slow: every training gradient per image),"
                     + " embedding-cosine:E, knn-exact:E, knn-hnsw:E with E = pixels or final-activations.")
     String method;
 

@@ -34,7 +34,8 @@ final class EvaluateCommand implements Callable<Integer> {
     String run;
 
     @Option(names = "--methods", split = ",", paramLabel = "M,..",
-            description = "Methods to score (default: all the analyzer can build).")
+            description = "Methods to score (default: all the analyzer can build but tracin, which recomputes every training"
+                    + " gradient per query).")
     List<String> methods;
 
     @Option(names = "--generations", defaultValue = "8", paramLabel = "N",
@@ -65,7 +66,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EvaluationConfig config = EvaluationConfig.defaults().withGenerations(generations, mixGenerations)
                 .withRepresentation(RepresentationConfig.defaults().withRank(rank))
-                .withMethods(methods == null || methods.isEmpty() ? RunAnalysis.knownMethods() : methods);
+                .withMethods(methods == null || methods.isEmpty() ? EvaluationConfig.defaults().methods() : methods);
         for (String m : config.methods()) {
             if (!RunAnalysis.knownMethods().contains(m)) {
                 throw new IllegalArgumentException("unknown method '" + m + "'; known: " + String.join(", ", RunAnalysis.knownMethods()));

@@ -1,5 +1,6 @@
 package dev.stemma.analyzer.eval;
 
+import dev.stemma.analyzer.Analyzer;
 import dev.stemma.analyzer.RepresentationConfig;
 import dev.stemma.analyzer.replay.RunAnalysis;
 import java.util.List;
@@ -14,7 +15,9 @@ import java.util.List;
  * @param ddimSteps             DDIM steps of each generation (default 25)
  * @param guidance              classifier-free guidance (default 4)
  * @param seed                  seed of generations, controls and bootstrap (default 7)
- * @param methods               methods scored (default: every method the analyzer can build)
+ * @param methods               methods scored (default: every method the analyzer can build but
+ *                              {@code tracin}, which streams every training gradient again for each
+ *                              query: hours on a few hundred test images without a gradient cache)
  * @param representation        settings of the trajectory methods (default {@link RepresentationConfig#defaults()})
  */
 public record EvaluationConfig(int generationsPerConcept, int mixPairs, List<Double> mixWeights, int generationsPerMix,
@@ -44,8 +47,8 @@ public record EvaluationConfig(int generationsPerConcept, int mixPairs, List<Dou
     }
 
     public static EvaluationConfig defaults() {
-        return new EvaluationConfig(8, 4, List.of(0.25, 0.5, 0.75), 4, 25, 4f, 7, RunAnalysis.knownMethods(),
-                RepresentationConfig.defaults());
+        List<String> methods = RunAnalysis.knownMethods().stream().filter(m -> !m.equals(Analyzer.TRACIN)).toList();
+        return new EvaluationConfig(8, 4, List.of(0.25, 0.5, 0.75), 4, 25, 4f, 7, methods, RepresentationConfig.defaults());
     }
 
     public EvaluationConfig withMethods(List<String> value) {

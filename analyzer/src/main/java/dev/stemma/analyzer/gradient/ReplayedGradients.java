@@ -182,12 +182,23 @@ public final class ReplayedGradients implements GradientReader {
         if (concepts != null && concepts.size() != queries.length) {
             throw new IllegalArgumentException(concepts.size() + " concepts for " + queries.length + " queries");
         }
+        float[][] queryConditions = new float[queries.length][];
+        for (int q = 0; q < queries.length; q++) {
+            String concept = concepts == null ? null : concepts.get(q);
+            queryConditions[q] = concept == null ? model.nullCondition() : model.condition(concept);
+        }
+        return gradientsUnder(queries, queryConditions);
+    }
+
+    /**
+     * As {@link #gradientsOf(float[][], List)} under arbitrary conditioning weights per query (a mix
+     * of tokens, {@link StemmaModel#mix}; {@link StemmaModel#nullCondition} for content only).
+     */
+    public List<float[][]> gradientsUnder(float[][] queries, float[][] queryConditions) {
+        if (queryConditions.length != queries.length) {
+            throw new IllegalArgumentException(queryConditions.length + " conditionings for " + queries.length + " queries");
+        }
         synchronized (model) {
-            float[][] queryConditions = new float[queries.length][];
-            for (int q = 0; q < queries.length; q++) {
-                String concept = concepts == null ? null : concepts.get(q);
-                queryConditions[q] = concept == null ? model.nullCondition() : model.condition(concept);
-            }
             List<float[][]> out = new ArrayList<>();
             for (int q = 0; q < queries.length; q++) {
                 out.add(new float[checkpoints()][]);

@@ -3,7 +3,13 @@ package dev.stemma.analyzer.replay;
 import dev.stemma.analyzer.Analyzer;
 import dev.stemma.analyzer.Query;
 import dev.stemma.analyzer.RepresentationConfig;
+import dev.stemma.analyzer.GradientConfig;
+import dev.stemma.analyzer.TrainingItem;
 import dev.stemma.analyzer.Trajectory;
+import dev.stemma.analyzer.gradient.GradientReplayConfig;
+import dev.stemma.analyzer.gradient.ReplayedGradients;
+import dev.stemma.analyzer.gradient.StoredWeightUpdates;
+import dev.stemma.trainer.StemmaModel;
 import dev.stemma.analyzer.store.StoredProbeTrajectories;
 import dev.stemma.collector.TrajectoryStore;
 import dev.stemma.protocol.Conditioning;
@@ -53,14 +59,20 @@ public final class RunAnalysis implements AutoCloseable {
     private final RunReplay replay;
     private final Analyzer analyzer;
     private final Consumer<String> progress;
+    private final GradientSide gradients;
+
+    /** The gradient methods' replay: its own model (it sets checkpoint states) and the training gradients. */
+    private record GradientSide(StemmaModel model, ReplayedGradients reader) {
+    }
 
     private RunAnalysis(Options options, StoredProbeTrajectories recorded, RunReplay replay, Analyzer analyzer,
-                        Consumer<String> progress) {
+                        Consumer<String> progress, GradientSide gradients) {
         this.options = options;
         this.recorded = recorded;
         this.replay = replay;
         this.analyzer = analyzer;
         this.progress = progress;
+        this.gradients = gradients;
     }
 
     /**
@@ -80,6 +92,7 @@ public final class RunAnalysis implements AutoCloseable {
         Conditioning cond = options.promptKnown() ? Conditioning.OWN_TOKEN : Conditioning.NULL_TOKEN;
         StoredProbeTrajectories recorded = StoredProbeTrajectories.open(store, options.runId(), cond);
         RunReplay replay = RunReplay.open(store, options.runId(), options.base());
+        GradientSide gradients = null;
         try {
             Analyzer.Builder builder = Analyzer.builder(options.runId(), recorded.trainingSet());
             if (options.needs("trajectory-cosine")) {
@@ -95,8 +108,23 @@ public final class RunAnalysis implements AutoCloseable {
                 recorded.forEachItem((i, t) -> finals[i] = lastStep(t));
                 builder.embedding(FINAL_ACTIVATIONS, finals);
             }
-            return new RunAnalysis(options, recorded, replay, builder.build(), progress);
+            if (options.needs(Analyzer.TRACIN) || options.needs(Analyzer.WEIGHT_SUBSPACE)) {
+                StemmaModel model = replay.newModel();
+                List<String> ids = recorded.trainingSet().items().stream().map(TrainingItem::id).toList();
+                List<String> concepts = recorded.trainingSet().items().stream().map(TrainingItem::concept).toList();
+                progress.accept("replaying the per-example gradients of " + ids.size() + " training images");
+                ReplayedGradients reader = ReplayedGradients.replay(store, options.runId(), model, ids,
+                        trainingPixels(recorded, replay, options.dataSpec()), concepts,
+                        GradientReplayConfig.defaults().withConditioning(cond), progress);
+                gradients = new GradientSide(model, reader);
+                builder.gradients(reader, StoredWeightUpdates.open(store, options.runId(), reader.layout(), 1),
+                        GradientConfig.defaults());
+            }
+            return new RunAnalysis(options, recorded, replay, builder.build(), progress, gradients);
         } catch (RuntimeException e) {
+            if (gradients != null) {
+                gradients.model().close();
+            }
             replay.close();
             throw e;
         }
@@ -104,7 +132,8 @@ public final class RunAnalysis implements AutoCloseable {
 
     /** Method names this class can build, families with ':' completed by their embedding. */
     public static List<String> knownMethods() {
-        List<String> out = new ArrayList<>(List.of(Analyzer.TRAJECTORY_COSINE, Analyzer.TRAJECTORY_COSINE_RANDOM));
+        List<String> out = new ArrayList<>(List.of(Analyzer.TRAJECTORY_COSINE, Analyzer.TRAJECTORY_COSINE_RANDOM,
+                Analyzer.WEIGHT_SUBSPACE, Analyzer.WEIGHT_SUBSPACE_RANDOM, Analyzer.TRACIN));
         for (String e : List.of(PIXELS, FINAL_ACTIVATIONS)) {
             out.add(Analyzer.EMBEDDING_COSINE + e);
             out.add(Analyzer.KNN_EXACT + e);
@@ -176,9 +205,13 @@ public final class RunAnalysis implements AutoCloseable {
                     : new long[] {recorded.recordedSteps()[recorded.steps() - 1]};
             trajectories = replay.trajectories(images, replayConditions, new int[n], recorded.channelList(), steps, progress);
         }
+        List<float[][]> queryGradients = gradients == null ? null : gradients.reader().gradientsUnder(images, replayConditions);
         List<Query> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Query q = Query.empty();
+            if (queryGradients != null) {
+                q = q.withGradients(queryGradients.get(i));
+            }
             if (trajectories != null) {
                 Trajectory t = trajectories.get(i);
                 if (options.needs("trajectory-cosine")) {
@@ -317,6 +350,9 @@ public final class RunAnalysis implements AutoCloseable {
 
     @Override
     public void close() {
+        if (gradients != null) {
+            gradients.model().close();
+        }
         replay.close();
     }
 }

@@ -38,12 +38,24 @@ public final class RunReplay implements AutoCloseable {
     private final TrajectoryStore store;
     private final RunManifest manifest;
     private final StemmaModel model;
+    private final Path baseDir;
+    private final LoraSpec lora;
     private long loadedStep = -1;
 
-    private RunReplay(TrajectoryStore store, RunManifest manifest, StemmaModel model) {
+    private RunReplay(TrajectoryStore store, RunManifest manifest, Path baseDir, LoraSpec lora) {
         this.store = store;
         this.manifest = manifest;
-        this.model = model;
+        this.baseDir = baseDir;
+        this.lora = lora;
+        this.model = newModel();
+    }
+
+    /**
+     * Another model of the run's shape (base + untrained adapters), for work that sets its own
+     * adapter states (gradient replay); the caller closes it.
+     */
+    public StemmaModel newModel() {
+        return StemmaModel.openForReplay(baseDir, lora, manifest.concepts());
     }
 
     /**
@@ -70,7 +82,7 @@ public final class RunReplay implements AutoCloseable {
                     + " was trained on (" + manifest.baseModelSha256() + ")");
         }
         LoraSpec lora = new LoraSpec(intSetting(config, "rank", runId), (float) doubleSetting(config, "alpha", runId));
-        return new RunReplay(store, manifest, StemmaModel.openForReplay(baseDir, lora, manifest.concepts()));
+        return new RunReplay(store, manifest, baseDir, lora);
     }
 
     /** The run's manifest. */
