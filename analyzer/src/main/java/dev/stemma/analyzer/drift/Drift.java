@@ -17,11 +17,13 @@ import java.util.Map;
  * @param lastStep          the last recorded step then (-1 if none)
  * @param checkpoints       the checkpoints computed so far, by step; the last one is the latest
  *                          answer's once it is computed
+ * @param pending           checkpoints planned but not computed yet (an update stopped early)
  * @param latest            the latest answer for every probe generation, over every recorded
  *                          step; empty until at least 2 steps are recorded
  */
 public record Drift(String runId, String method, List<String> concepts, List<String> generatedConcepts,
-                    int recordedSteps, long lastStep, List<Checkpoint> checkpoints, List<Answer> latest) {
+                    int recordedSteps, long lastStep, List<Checkpoint> checkpoints, int pending,
+                    List<Answer> latest) {
 
     public Drift {
         concepts = List.copyOf(concepts);

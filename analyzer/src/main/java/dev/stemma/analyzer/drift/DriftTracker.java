@@ -102,8 +102,9 @@ public final class DriftTracker {
         if (latestPoint != null && (points.isEmpty() || points.get(points.size() - 1) != latestPoint)) {
             points.add(latestPoint);
         }
+        int planned = latestPoint == null ? 0 : CheckpointPlan.all(steps.length, config.checkpoints()).length;
         return new Drift(runId, Analyzer.TRAJECTORY_COSINE, concepts, generatedConcepts, steps.length,
-                steps.length == 0 ? -1 : steps[steps.length - 1], points, latestAnswers);
+                steps.length == 0 ? -1 : steps[steps.length - 1], points, planned - points.size(), latestAnswers);
     }
 
     /** How many times the method was built (one per checkpoint computed): what incremental updates save. */

@@ -87,7 +87,9 @@ class DriftTrackerTest {
         assertEquals(2, tracker.builds(), "the latest answer and one checkpoint, then it stops");
         assertEquals(2, partial.checkpoints().size());
         assertEquals(2, partial.latest().size());
+        assertEquals(3, partial.pending(), "fixed points at 16, 24, 32 to go (8 done, 40 is the latest)");
         Drift whole = tracker.update(run, () -> false);
+        assertEquals(0, whole.pending());
         assertEquals(new DriftTracker("planted", CONFIG).update(run).checkpoints().size(), whole.checkpoints().size());
     }
 
