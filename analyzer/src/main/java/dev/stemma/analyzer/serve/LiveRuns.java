@@ -30,8 +30,8 @@ final class LiveRuns {
     private static final Logger LOG = LoggerFactory.getLogger(LiveRuns.class);
 
     /**
-     * Longest a refresh goes on computing checkpoints; what is left waits for the next refresh, so
-     * that the first checkpoints of a long run show while the rest are computed.
+     * Longest a refresh computes before it publishes what it has and catches up with the store
+     * again, so that the first checkpoints of a long run show while the rest are computed.
      */
     static final Duration COMPUTE_BUDGET = Duration.ofSeconds(10);
 
@@ -88,11 +88,17 @@ final class LiveRuns {
         closing = true;
     }
 
-    /** Catches up with the store and computes what is new; never throws (failures are counted and logged). */
+    /**
+     * Catches up with the store and computes what is new, in slices of {@link #COMPUTE_BUDGET}
+     * until no checkpoint is left; never throws (failures are counted, logged and retried at the
+     * next refresh).
+     */
     void refresh() {
         long start = System.nanoTime();
         try {
-            refreshRuns(start + COMPUTE_BUDGET.toNanos());
+            while (refreshRuns(System.nanoTime() + COMPUTE_BUDGET.toNanos()) && !closing) {
+                // checkpoints left: publish them as they come rather than wait for the next refresh
+            }
             lastFailure.remove("");
         } catch (RuntimeException | Error e) { // an exception out of here would end the refreshes for good
             failed("", "refreshing store " + store.directory(), e);
@@ -101,7 +107,8 @@ final class LiveRuns {
         }
     }
 
-    private void refreshRuns(long deadline) {
+    /** One slice: catch up, then every run, the latest first. Returns whether checkpoints are left. */
+    private boolean refreshRuns(long deadline) {
         store.catchUp();
         Map<String, RunManifest> manifests = new HashMap<>();
         Map<String, Boolean> finished = new HashMap<>();
@@ -115,17 +122,20 @@ final class LiveRuns {
         order.sort(Comparator.comparing((String id) -> !id.equals(latest)).thenComparing(id -> id));
         Map<String, RunState> states = new TreeMap<>(view.runs());
         states.keySet().retainAll(ids);
+        boolean left = false;
         for (String id : order) {
             if (closing) {
-                return;
+                return false;
             }
-            RunManifest manifest = manifests.get(id);
-            states.put(id, refreshRun(id, manifest, finished.get(id), deadline, states.get(id)));
+            RunState state = refreshRun(id, manifests.get(id), finished.get(id), deadline, states.get(id));
+            states.put(id, state);
+            left |= state.status() == Status.COMPUTING;
             publish(new View(Instant.now(), latest, states));
         }
         if (ids.isEmpty()) {
             publish(new View(Instant.now(), null, states));
         }
+        return left;
     }
 
     private RunState refreshRun(String id, RunManifest manifest, boolean finished, long deadline, RunState previous) {
