@@ -4,6 +4,7 @@ import dev.stemma.analyzer.drift.Drift;
 import dev.stemma.analyzer.drift.DriftConfig;
 import dev.stemma.analyzer.drift.DriftTracker;
 import dev.stemma.analyzer.store.StoredProbeTrajectories;
+import dev.stemma.analyzer.store.StoredRun;
 import dev.stemma.collector.TrajectoryStore;
 import dev.stemma.protocol.Conditioning;
 import dev.stemma.protocol.RunManifest;

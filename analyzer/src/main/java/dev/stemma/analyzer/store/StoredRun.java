@@ -1,21 +1,23 @@
-package dev.stemma.analyzer.serve;
+package dev.stemma.analyzer.store;
 
 import dev.stemma.analyzer.TrainingSet;
 import dev.stemma.analyzer.Trajectory;
 import dev.stemma.analyzer.TrajectoryReader;
 import dev.stemma.analyzer.drift.RecordedRun;
-import dev.stemma.analyzer.store.StoredProbeTrajectories;
 import dev.stemma.protocol.ProbeSpec;
 import java.util.List;
 
-/** A stored run as drift reads it: the store's probe trajectories, cut after any recorded step. */
-final class StoredRun implements RecordedRun {
+/**
+ * A stored run as drift reads it: its probe trajectories under one conditioning, cut after any of
+ * the steps recorded when they were opened.
+ */
+public final class StoredRun implements RecordedRun {
 
     private final StoredProbeTrajectories trajectories;
     private final long[] steps;
     private final List<Generation> generations;
 
-    StoredRun(StoredProbeTrajectories trajectories) {
+    public StoredRun(StoredProbeTrajectories trajectories) {
         this.trajectories = trajectories;
         this.steps = trajectories.recordedSteps();
         this.generations = trajectories.manifest().probes().stream()
