@@ -55,7 +55,7 @@ class ServeIT {
         try (DriftServer server = DriftServer.start(config, new CollectorRegistry())) {
             URI root = server.url();
             assertEquals("127.0.0.1", root.getHost(), "loopback by default");
-            JsonNode runs = await(root, r -> ready(r, "early"));
+            JsonNode runs = await(root, r -> finishedAndReady(r, "early"));
             JsonNode early = run(runs, "early");
             assertEquals(3, early.get("recordedSteps").asInt());
             assertEquals(4, early.get("lastStep").asLong());
@@ -69,8 +69,9 @@ class ServeIT {
             assertPageIsSelfContained(root);
 
             // A second run written into the store while the server follows it: it shows up and becomes the latest.
+            // (A refresh may catch it half-written; the server then shows those steps and goes on.)
             train(base, store, "later", 8); // activations at steps 0, 2, 4, 6
-            runs = await(root, r -> ready(r, "later") && "later".equals(r.get("latest").asText()));
+            runs = await(root, r -> finishedAndReady(r, "later") && "later".equals(r.get("latest").asText()));
             assertEquals(4, run(runs, "later").get("recordedSteps").asInt());
             assertDriftSharesAddUpToOne(root, "later", 6);
             assertMetricsHaveBoundedLabels(root, 4);
@@ -194,9 +195,10 @@ class ServeIT {
         throw new AssertionError("the server did not get there in 2 minutes: " + runs);
     }
 
-    private static boolean ready(JsonNode runs, String runId) {
+    /** The run's end record is stored (so every step is) and its drift has no checkpoint left. */
+    private static boolean finishedAndReady(JsonNode runs, String runId) {
         JsonNode run = run(runs, runId);
-        return run != null && run.get("status").asText().equals("ready");
+        return run != null && run.get("finished").asBoolean() && run.get("status").asText().equals("ready");
     }
 
     private static JsonNode run(JsonNode runs, String runId) {

@@ -174,9 +174,10 @@ final class LiveRuns {
                 .orElse(ids.isEmpty() ? null : ids.get(ids.size() - 1));
     }
 
+    /** Metrics first: whoever sees a run in the view finds it in the metrics too. */
     private void publish(View next) {
-        view = next;
         metrics.show(next);
+        view = next;
     }
 
     /** Counts every failure and logs it, once while it repeats. */
