@@ -55,6 +55,19 @@ final class StoreHandles implements AutoCloseable {
      * can look at a store a collector is writing.
      */
     static StoreHandles open(Path dir, boolean readOnly) {
+        return open(dir, readOnly, null);
+    }
+
+    /**
+     * Opens the store in {@code dir} as a RocksDB secondary instance that keeps its own files in
+     * {@code scratch}: read-only, no lock, and {@link #catchUp} brings in what the writer has
+     * written since (its memtables through the WAL too). RocksDB wants every file kept open.
+     */
+    static StoreHandles openFollower(Path dir, Path scratch) {
+        return open(dir, true, scratch);
+    }
+
+    private static StoreHandles open(Path dir, boolean readOnly, Path secondary) {
         if (readOnly && !Files.isRegularFile(dir.resolve("CURRENT"))) {
             throw new IllegalArgumentException("no Stemma store at " + dir + " (expected a RocksDB directory written by 'stemma collect')");
         }
@@ -63,6 +76,9 @@ final class StoreHandles implements AutoCloseable {
                 .setCreateMissingColumnFamilies(true)
                 .setMaxBackgroundJobs(2)
                 .setKeepLogFileNum(4);
+        if (secondary != null) {
+            dbOptions.setMaxOpenFiles(-1);
+        }
         ColumnFamilyOptions cfOptions = new ColumnFamilyOptions()
                 .setWriteBufferSize(WRITE_BUFFER_BYTES)
                 // Tensors are float noise to a compressor (LZ4 saved nothing on them, see STYLE.md):
@@ -78,9 +94,15 @@ final class StoreHandles implements AutoCloseable {
             if (!readOnly) {
                 Files.createDirectories(dir);
             }
-            RocksDB db = readOnly
-                    ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, handleList)
-                    : RocksDB.open(dbOptions, dir.toString(), descriptors, handleList);
+            RocksDB db;
+            if (secondary != null) {
+                Files.createDirectories(secondary);
+                db = RocksDB.openAsSecondary(dbOptions, dir.toString(), secondary.toString(), descriptors, handleList);
+            } else {
+                db = readOnly
+                        ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, handleList)
+                        : RocksDB.open(dbOptions, dir.toString(), descriptors, handleList);
+            }
             return new StoreHandles(dir, dbOptions, cfOptions, handleList, db);
         } catch (RocksDBException | java.io.IOException e) {
             handleList.forEach(ColumnFamilyHandle::close);
@@ -99,6 +121,15 @@ final class StoreHandles implements AutoCloseable {
             throw new StoreException("store " + dir + " is closed");
         }
         return db;
+    }
+
+    /** A follower ({@link #openFollower}) reads what the writer wrote since it last caught up. */
+    void catchUp() {
+        try {
+            db().tryCatchUpWithPrimary();
+        } catch (RocksDBException e) {
+            throw failure("catching up with the writer", e);
+        }
     }
 
     ColumnFamilyHandle cf(ColumnFamily family) {

@@ -34,15 +34,22 @@ import org.rocksdb.RocksIterator;
  * recomputes a run's hash chain; {@link #exportRun} copies one run into a new store.
  *
  * <p>Open read-only ({@link #openReadOnly}) to read a store while a collector writes it; a
- * read-only store sees the data as of when it was opened.
+ * read-only store sees the data as of when it was opened. A follower ({@link #openFollower})
+ * also reads it while it is written, and sees the new records after each {@link #catchUp}.
  */
 public final class TrajectoryStore implements AutoCloseable {
     private final StoreHandles handles;
     private final ReadOptions defaultRead;
+    private final boolean follower;
 
     private TrajectoryStore(StoreHandles handles) {
+        this(handles, false);
+    }
+
+    private TrajectoryStore(StoreHandles handles, boolean follower) {
         this.handles = handles;
         this.defaultRead = new ReadOptions();
+        this.follower = follower;
     }
 
     /** Opens the store in {@code dir} for writing, creating it if missing; one writer per store. */
@@ -57,6 +64,33 @@ public final class TrajectoryStore implements AutoCloseable {
      */
     public static TrajectoryStore openReadOnly(Path dir) {
         return new TrajectoryStore(StoreHandles.open(dir, true));
+    }
+
+    /**
+     * Opens an existing store for reading while another process or thread writes it (a RocksDB
+     * secondary instance): it sees the records written up to when it was opened, and those
+     * written since after each {@link #catchUp}. RocksDB keeps the follower's own small files
+     * (its info log) in {@code scratch}, a directory of the caller's, created if missing.
+     * RocksDB's secondary instances have no snapshots for iterators, so a follower refuses
+     * {@link #verify} and {@link #exportRun}: open the store read-only for those.
+     *
+     * @throws IllegalArgumentException if {@code dir} holds no store
+     */
+    public static TrajectoryStore openFollower(Path dir, Path scratch) {
+        return new TrajectoryStore(StoreHandles.openFollower(dir, scratch), true);
+    }
+
+    /**
+     * Brings a follower up to the records written so far. Call it between reads, with no
+     * iterator of this store open. Only for a store from {@link #openFollower}.
+     *
+     * @throws IllegalStateException if the store is not a follower
+     */
+    public void catchUp() {
+        if (!follower) {
+            throw new IllegalStateException("store " + handles.dir() + " was not opened as a follower");
+        }
+        handles.catchUp();
     }
 
     /** A store over handles opened elsewhere (the export target); closing it closes them. */
@@ -214,6 +248,7 @@ public final class TrajectoryStore implements AutoCloseable {
      * @throws IllegalArgumentException if the store has no such run
      */
     public VerifyReport verify(String runId) {
+        requireNotFollower("verify");
         requireRun(runId);
         return new RunVerifier(handles).verify(runId, endOfRun(runId));
     }
@@ -225,6 +260,7 @@ public final class TrajectoryStore implements AutoCloseable {
      * @throws IllegalArgumentException if the run is unknown or {@code outDir} is a non-empty directory
      */
     public VerifyReport exportRun(String runId, Path outDir) {
+        requireNotFollower("export");
         requireRun(runId);
         return new RunExporter(handles).export(runId, outDir);
     }
@@ -233,6 +269,14 @@ public final class TrajectoryStore implements AutoCloseable {
     public void close() {
         defaultRead.close();
         handles.close();
+    }
+
+    /** Verify and export read one RocksDB snapshot; a secondary instance's iterators ignore snapshots. */
+    private void requireNotFollower(String what) {
+        if (follower) {
+            throw new IllegalStateException("cannot " + what + " from a follower of store " + handles.dir()
+                    + " (it has no consistent snapshot): open the store read-only");
+        }
     }
 
     private byte[] requireRun(String runId) {

@@ -14,6 +14,7 @@ import dev.stemma.protocol.ProbeSpec;
 import dev.stemma.protocol.RunManifest;
 import dev.stemma.protocol.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,6 +115,25 @@ public final class StoredProbeTrajectories implements TrajectoryReader {
         long[] steps = stepList.stream().mapToLong(Long::longValue).toArray();
         return new StoredProbeTrajectories(store, manifest, conditioning, List.copyOf(channels), dims, steps,
                 List.copyOf(training));
+    }
+
+    /**
+     * The same trajectories cut at {@code step}: only the recorded steps up to it, inclusive (the
+     * run as it had been recorded then).
+     *
+     * @throws IllegalArgumentException if fewer than 2 recorded steps are that early
+     */
+    public StoredProbeTrajectories upToStep(long step) {
+        int n = 0;
+        while (n < steps.length && steps[n] <= step) {
+            n++;
+        }
+        if (n < 2) {
+            throw new IllegalArgumentException("run " + manifest.runId() + " recorded " + n + " step(s) up to step " + step
+                    + "; trajectories need at least 2");
+        }
+        return new StoredProbeTrajectories(store, manifest, conditioning, channels, dimensions,
+                Arrays.copyOf(steps, n), trainingProbes);
     }
 
     /** The run's manifest. */
