@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = Stemma.Version.class,
         description = "Says where a generated image comes from, from what was recorded while its model was customised.",
         subcommands = {BrokerCommand.class, PretrainCommand.class, TrainCommand.class, SampleCommand.class,
-                CollectCommand.class, AttributeCommand.class, EvaluateCommand.class, ServeCommand.class, DatasetCommand.class,
+                CollectCommand.class, AttributeCommand.class, EvaluateCommand.class, ServeCommand.class, DatasetCommand.class, DemoCommand.class,
                 VerifyCommand.class, ExportCommand.class, ReplayCommand.class, JudgeCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Stemma implements Runnable {

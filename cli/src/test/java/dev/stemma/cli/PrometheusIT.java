@@ -91,7 +91,7 @@ class PrometheusIT {
         assertEquals(0, check.exitValue(), Files.readString(log));
     }
 
-    private static void requirePrometheus() {
+    static void requirePrometheus() {
         if (!Files.isExecutable(PROMETHEUS) || !Files.isExecutable(PROMTOOL)) {
             fail("PrometheusIT needs " + PROMETHEUS + ": install the Debian package 'prometheus'"
                     + " (apt-get install prometheus; .ci/run does)");
@@ -99,7 +99,7 @@ class PrometheusIT {
     }
 
     /** {@code stemma ARGS} in a child JVM on this test's class path, its output in {@code log}. */
-    private static Process stemma(Path log, String... args) throws IOException {
+    static Process stemma(Path log, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-cp", System.getProperty("java.class.path"), Stemma.class.getName()));
         command.addAll(List.of(args));
