@@ -120,25 +120,43 @@ public final class Evaluation {
         }
         double replaySeconds = (System.nanoTime() - began) / 1e9 / tests.size();
         List<MethodResult> results = new ArrayList<>();
-        for (String method : config.methods()) {
-            progress.accept(name + ": " + method);
+        for (List<String> family : families(config.methods())) {
+            progress.accept(name + ": " + String.join(", ", family));
             resetPeaks();
             long t0 = System.nanoTime();
-            RunAnalysis.Options options = new RunAnalysis.Options(runId, promptKnown, List.of(method), base, dataSpec,
+            RunAnalysis.Options options = new RunAnalysis.Options(runId, promptKnown, family, base, dataSpec,
                     config.representation());
             try (RunAnalysis analysis = RunAnalysis.open(store, options, line -> { })) {
-                long t1 = System.nanoTime();
-                List<Attribution> answers = new ArrayList<>(queries.size());
-                for (Query q : queries) {
-                    answers.add(analysis.analyzer().attribute(method, q));
+                double buildSeconds = (System.nanoTime() - t0) / 1e9;
+                for (String method : family) {
+                    long t1 = System.nanoTime();
+                    List<Attribution> answers = new ArrayList<>(queries.size());
+                    for (Query q : queries) {
+                        answers.add(analysis.analyzer().attribute(method, q));
+                    }
+                    long t2 = System.nanoTime();
+                    results.add(score(method, answers, tests, set, main, exposure, buildSeconds,
+                            (t2 - t1) / 1e6 / queries.size(), peakHeapMiB(), config.seed()));
                 }
-                long t2 = System.nanoTime();
-                results.add(score(method, answers, tests, set, main, exposure, (t1 - t0) / 1e9,
-                        (t2 - t1) / 1e6 / queries.size(), peakHeapMiB(), config.seed()));
             }
         }
         String chosen = DefaultMethodRule.choose(results).map(MethodResult::method).orElse(null);
         return new SettingResult(name, null, results, chosen, replaySeconds);
+    }
+
+    /**
+     * Methods grouped by what they are built from, in first-appearance order: one build serves a
+     * group (a method and its random control share the gradients or trajectories they read).
+     */
+    static List<List<String>> families(List<String> methods) {
+        Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
+        for (String m : methods) {
+            String key = m.startsWith("trajectory-cosine") ? "trajectories"
+                    : m.startsWith("weight-subspace") || m.equals(dev.stemma.analyzer.Analyzer.TRACIN) ? "gradients"
+                    : m.substring(m.indexOf(':') + 1);
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
+        }
+        return List.copyOf(groups.values());
     }
 
     static MethodResult score(String method, List<Attribution> answers, List<TestImage> tests, TrainingSet set,

@@ -19,9 +19,10 @@ import dev.stemma.analyzer.metrics.BootstrapInterval;
  * @param controlTokenShare  mean share a control gives its token's concept
  * @param genuineLow         share of single-concept generations marked low-confidence
  * @param exposureSpearman   rank correlation of training images' mean score with how often each was trained on
- * @param buildSeconds       building the method (subspaces, indexes, calibration)
+ * @param buildSeconds       building the method (subspaces, indexes, calibration), shared with the methods
+ *                           built from the same inputs (a method and its control; the kinds of one embedding)
  * @param millisPerImage     attributing one prepared query
- * @param peakHeapMiB        peak heap while building and attributing
+ * @param peakHeapMiB        peak heap while building and attributing (sum of the heap pools' peaks), per build
  */
 public record MethodResult(String method, Role role, BootstrapInterval top1, BootstrapInterval mixShiftedCosine,
                            BootstrapInterval mixSpearman, BootstrapInterval microRecall1, BootstrapInterval microRecall5,

@@ -238,17 +238,26 @@ public final class RunAnalysis implements AutoCloseable {
     /**
      * The image's trajectory against its concepts': for each concept, the cosine, step by step,
      * between the image's drift since the first recorded step and the concept's mean drift (all
-     * channels concatenated). What the report draws.
+     * channels concatenated), both centred on the concepts' average drift. What the report draws.
      */
     public java.util.Map<String, double[]> driftAgainstConcepts(Trajectory query) {
         double[][][] means = conceptMeanDrift();
         java.util.Map<String, double[]> out = new java.util.LinkedHashMap<>();
         double[][] q = drift(query);
         List<String> names = recorded.trainingSet().concepts();
+        // Every concept drifts along a common direction; centring on the concepts' average shows what tells them apart.
+        double[][] centre = new double[q.length][q[0].length];
+        for (double[][] m : means) {
+            for (int k = 0; k < q.length; k++) {
+                for (int j = 0; j < q[k].length; j++) {
+                    centre[k][j] += m[k][j] / means.length;
+                }
+            }
+        }
         for (int c = 0; c < names.size(); c++) {
             double[] curve = new double[q.length];
             for (int k = 0; k < q.length; k++) {
-                curve[k] = cosine(q[k], means[c][k]);
+                curve[k] = cosine(minus(q[k], centre[k]), minus(means[c][k], centre[k]));
             }
             out.put(names.get(c), curve);
         }
@@ -293,6 +302,14 @@ public final class RunAnalysis implements AutoCloseable {
             out[k] = d;
         }
         return out;
+    }
+
+    private static double[] minus(double[] a, double[] b) {
+        double[] d = new double[a.length];
+        for (int j = 0; j < a.length; j++) {
+            d[j] = a[j] - b[j];
+        }
+        return d;
     }
 
     private static double cosine(double[] a, double[] b) {

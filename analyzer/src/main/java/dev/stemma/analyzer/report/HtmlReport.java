@@ -88,7 +88,8 @@ public final class HtmlReport {
 
     private void section(StringBuilder h, Entry e) {
         Attribution a = e.attribution();
-        h.append("<section><div><h2>").append(esc(e.name())).append("</h2>");
+        String shortName = e.name().substring(Math.max(e.name().lastIndexOf('/'), e.name().lastIndexOf('\\')) + 1);
+        h.append("<section><div><h2 title=\"").append(esc(e.name())).append("\">").append(esc(shortName)).append("</h2>");
         if (e.pixels() != null) {
             h.append(img(e.pixels(), 112));
         }
@@ -117,7 +118,7 @@ public final class HtmlReport {
         if (e.steps() != null && e.driftAgainstConcepts() != null && !e.driftAgainstConcepts().isEmpty()) {
             h.append("<div><h2>Trajectory against the concepts'</h2>").append(chart(e.steps(), e.driftAgainstConcepts(), concepts))
                     .append("<div style=\"font-size:11px\">cosine of the image's representation drift with each concept's mean"
-                            + " drift, per recorded step</div></div>");
+                            + " drift (both centred on the concepts' average), per recorded step</div></div>");
         }
         h.append("</section>\n");
     }

@@ -49,4 +49,13 @@ class DefaultMethodRuleTest {
         assertEquals(List.of(2, 3), List.of(pairs.get(1)[0], pairs.get(1)[1]));
         assertEquals(1, TestSet.pairs(2, 4).size(), "two concepts make one pair");
     }
+
+    @Test
+    void shouldBuildAMethodWithItsControlAndEachEmbeddingOnce() {
+        List<List<String>> groups = Evaluation.families(List.of("trajectory-cosine", "knn-exact:pixels", "trajectory-cosine-random",
+                "weight-subspace", "embedding-cosine:pixels", "weight-subspace-random", "knn-hnsw:final-activations"));
+        assertEquals(List.of(List.of("trajectory-cosine", "trajectory-cosine-random"),
+                List.of("knn-exact:pixels", "embedding-cosine:pixels"), List.of("weight-subspace", "weight-subspace-random"),
+                List.of("knn-hnsw:final-activations")), groups);
+    }
 }
