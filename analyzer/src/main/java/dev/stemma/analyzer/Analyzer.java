@@ -166,11 +166,23 @@ public final class Analyzer {
          * blocks).
          */
         public Builder gradients(GradientReader gradients, ColumnBlockSource loraUpdates, GradientConfig config) {
+            return gradients(gradients, loraUpdates, config, true);
+        }
+
+        /**
+         * As {@link #gradients(GradientReader, ColumnBlockSource, GradientConfig)}, registering
+         * {@value #TRACIN} only if {@code withTracin}: its calibration streams every training gradient
+         * twice more, which a caller that will not use it should not pay for.
+         */
+        public Builder gradients(GradientReader gradients, ColumnBlockSource loraUpdates, GradientConfig config,
+                                 boolean withTracin) {
             steps.add(() -> {
                 if (loraUpdates.columns() != gradients.parameters()) {
                     throw new IllegalArgumentException("LoRA updates have " + loraUpdates.columns() + " parameters, the gradients " + gradients.parameters());
                 }
-                add(TRACIN, new FullGradientScorer(TRACIN, gradients, set.size()), false);
+                if (withTracin) {
+                    add(TRACIN, new FullGradientScorer(TRACIN, gradients, set.size()), false);
+                }
                 int rank = Math.min(config.rank(), Math.min(loraUpdates.rows(), loraUpdates.columns()));
                 Subspace weights = StepGramSubspaces.build(loraUpdates, rank);
                 subspaces.put("weights", weights);

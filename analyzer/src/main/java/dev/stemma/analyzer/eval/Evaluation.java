@@ -111,11 +111,11 @@ public final class Evaluation {
         progress.accept(name + ": replaying " + tests.size() + " test images");
         long began = System.nanoTime();
         List<Query> queries;
+        float[][] pixels = tests.stream().map(TestImage::pixels).toArray(float[][]::new);
+        float[][] conditions = tests.stream().map(TestImage::condition).toArray(float[][]::new);
         RunAnalysis.Options prep = new RunAnalysis.Options(runId, promptKnown, List.of(dev.stemma.analyzer.Analyzer.TRAJECTORY_COSINE),
                 base, dataSpec, config.representation());
         try (RunAnalysis analysis = RunAnalysis.open(store, prep, progress)) {
-            float[][] pixels = tests.stream().map(TestImage::pixels).toArray(float[][]::new);
-            float[][] conditions = tests.stream().map(TestImage::condition).toArray(float[][]::new);
             queries = analysis.queriesUnder(pixels, conditions);
         }
         double replaySeconds = (System.nanoTime() - began) / 1e9 / tests.size();
@@ -126,17 +126,22 @@ public final class Evaluation {
             long t0 = System.nanoTime();
             RunAnalysis.Options options = new RunAnalysis.Options(runId, promptKnown, family, base, dataSpec,
                     config.representation());
-            try (RunAnalysis analysis = RunAnalysis.open(store, options, line -> { })) {
+            try (RunAnalysis analysis = RunAnalysis.open(store, options, progress)) {
                 double buildSeconds = (System.nanoTime() - t0) / 1e9;
+                long q0 = System.nanoTime();
+                // Gradient methods need each query's own gradients, computed by the family's replay; the
+                // others read the trajectories and embeddings replayed once above.
+                List<Query> familyQueries = needsGradients(family) ? analysis.queriesUnder(pixels, conditions) : queries;
+                double queryMillis = needsGradients(family) ? (System.nanoTime() - q0) / 1e6 / tests.size() : 0;
                 for (String method : family) {
                     long t1 = System.nanoTime();
-                    List<Attribution> answers = new ArrayList<>(queries.size());
-                    for (Query q : queries) {
+                    List<Attribution> answers = new ArrayList<>(familyQueries.size());
+                    for (Query q : familyQueries) {
                         answers.add(analysis.analyzer().attribute(method, q));
                     }
                     long t2 = System.nanoTime();
                     results.add(score(method, answers, tests, set, main, exposure, buildSeconds,
-                            (t2 - t1) / 1e6 / queries.size(), peakHeapMiB(), config.seed()));
+                            queryMillis + (t2 - t1) / 1e6 / familyQueries.size(), peakHeapMiB(), config.seed()));
                 }
             }
         }
@@ -157,6 +162,10 @@ public final class Evaluation {
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
         }
         return List.copyOf(groups.values());
+    }
+
+    private static boolean needsGradients(List<String> family) {
+        return family.stream().anyMatch(m -> m.startsWith("weight-subspace") || m.equals(dev.stemma.analyzer.Analyzer.TRACIN));
     }
 
     static MethodResult score(String method, List<Attribution> answers, List<TestImage> tests, TrainingSet set,

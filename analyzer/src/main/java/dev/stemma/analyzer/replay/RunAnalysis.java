@@ -118,7 +118,7 @@ public final class RunAnalysis implements AutoCloseable {
                         GradientReplayConfig.defaults().withConditioning(cond), progress);
                 gradients = new GradientSide(model, reader);
                 builder.gradients(reader, StoredWeightUpdates.open(store, options.runId(), reader.layout(), 1),
-                        GradientConfig.defaults());
+                        GradientConfig.defaults(), options.needs(Analyzer.TRACIN));
             }
             return new RunAnalysis(options, recorded, replay, builder.build(), progress, gradients);
         } catch (RuntimeException e) {
