@@ -42,7 +42,7 @@ public final class AnalyzerBenchmark {
                          double indexSeconds, long indexPeakHeapBytes, long retainedHeapBytes, double medianQueryMillis, double p95QueryMillis,
                          double maxQueryMillis, double medianQueryCpuMillis, double topOneAccuracy) {
 
-        String toJson() {
+        public String toJson() {
             return String.format(Locale.ROOT,
                     "{\"items\":%d,\"steps\":%d,\"dim\":%d,\"rank\":%d,\"queries\":%d,"
                             + "\"subspace_seconds\":%.3f,\"subspace_peak_heap_mib\":%.1f,\"energy_fraction\":%.4f,"
