@@ -35,10 +35,10 @@ class DefaultMethodRuleTest {
     }
 
     @Test
-    void shouldBreakTiesByCost() {
-        MethodResult slow = result("trajectory-cosine", 0.9, 0.9, null, 5);
-        MethodResult fast = result("embedding-cosine:pixels", 0.9, 0.9, null, 1);
-        assertEquals("embedding-cosine:pixels", DefaultMethodRule.choose(List.of(slow, fast)).orElseThrow().method());
+    void shouldBreakTiesByTheOrderMethodsAreListedIn() {
+        MethodResult first = result("knn-exact:pixels", 0.9, 0.9, null, 5);
+        MethodResult second = result("knn-hnsw:pixels", 0.9, 0.9, null, 1);
+        assertEquals("knn-exact:pixels", DefaultMethodRule.choose(List.of(first, second)).orElseThrow().method());
     }
 
     @Test
