@@ -37,8 +37,11 @@ import picocli.CommandLine.Option;
                 "(base + stored LoRA factors); without --images the probe generations the run recorded are attributed.",
                 "JSON on stdout or --json; --html writes a self-contained report."})
 final class AttributeCommand implements Callable<Integer> {
-    /** The content-only default, chosen by the evaluation (README, "Which method"). */
-    static final String DEFAULT_METHOD = Analyzer.TRAJECTORY_COSINE;
+    /**
+     * The content-only default: the winner of the evaluation's rule on run eval2 (README, "Evaluation").
+     * A baseline won there, so the default is that baseline until one of Stemma's methods beats it.
+     */
+    static final String DEFAULT_METHOD = Analyzer.KNN_EXACT + RunAnalysis.FINAL_ACTIVATIONS;
 
     @Option(names = "--store", defaultValue = "stemma-data/store", paramLabel = "DIR",
             description = "Store written by the collector (default: ${DEFAULT-VALUE}).")
@@ -123,7 +126,9 @@ final class AttributeCommand implements Callable<Integer> {
                     channels, size);
             float[][] trainingPixels = report == null ? null : trainingPixelsOrNull(analysis);
             ArrayNode out = root.putArray("images");
-            for (Target t : targets) {
+            List<dev.stemma.analyzer.Trajectory> drawn = report == null ? null : trajectoriesToDraw(analysis, targets);
+            for (int ti = 0; ti < targets.size(); ti++) {
+                Target t = targets.get(ti);
                 Attribution a = analysis.analyzer().attribute(method, t.query());
                 ObjectNode o = out.addObject();
                 o.put("image", t.name());
@@ -145,11 +150,11 @@ final class AttributeCommand implements Callable<Integer> {
                     thumbs.add(new HtmlReport.Thumb(item, trainingPixels == null ? null : trainingPixels[item.index()]));
                 }
                 if (report != null) {
-                    Query q = t.query();
+                    dev.stemma.analyzer.Trajectory trajectory = drawn.get(ti);
                     report.add(new HtmlReport.Entry(t.name(), t.pixels(),
                             t.generatedAs() == null ? null : "generated as " + t.generatedAs(), a, thumbs,
-                            q.trajectory() == null ? null : analysis.recorded().recordedSteps(),
-                            q.trajectory() == null ? null : analysis.driftAgainstConcepts(q.trajectory())));
+                            trajectory == null ? null : analysis.recorded().recordedSteps(),
+                            trajectory == null ? null : analysis.driftAgainstConcepts(trajectory)));
                 }
             }
             root.put("count", targets.size());
@@ -194,6 +199,33 @@ final class AttributeCommand implements Callable<Integer> {
         List<Query> queries = analysis.queries(loose.pixels(), Collections.nCopies(loose.size(), prompt));
         for (int i = 0; i < loose.size(); i++) {
             out.add(new Target(loose.paths().get(i), loose.pixels()[i], prompt, queries.get(i)));
+        }
+        return out;
+    }
+
+    /** Each target's trajectory for the report's chart: its query's, or replayed now when the method did not need it. */
+    private List<dev.stemma.analyzer.Trajectory> trajectoriesToDraw(RunAnalysis analysis, List<Target> targets) {
+        List<dev.stemma.analyzer.Trajectory> out = new ArrayList<>();
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            out.add(targets.get(i).query().trajectory());
+            if (out.get(i) == null && targets.get(i).pixels() != null) {
+                missing.add(i);
+            }
+        }
+        if (!missing.isEmpty()) {
+            float[][] pixels = new float[missing.size()][];
+            float[][] conditions = new float[missing.size()][];
+            for (int k = 0; k < missing.size(); k++) {
+                Target t = targets.get(missing.get(k));
+                pixels[k] = t.pixels();
+                conditions[k] = analysis.replayCondition(t.generatedAs() == null
+                        ? analysis.replay().model().nullCondition() : analysis.replay().model().condition(t.generatedAs()));
+            }
+            List<dev.stemma.analyzer.Trajectory> replayed = analysis.replayTrajectories(pixels, conditions);
+            for (int k = 0; k < missing.size(); k++) {
+                out.set(missing.get(k), replayed.get(k));
+            }
         }
         return out;
     }

@@ -200,10 +200,11 @@ public final class RunAnalysis implements AutoCloseable {
             replayConditions[i] = options.promptKnown() ? conditions[i] : replay.model().nullCondition();
         }
         List<Trajectory> trajectories = null;
-        if (options.needs("trajectory-cosine") || options.needs(FINAL_ACTIVATIONS)) {
-            long[] steps = options.needs("trajectory-cosine") ? recorded.recordedSteps()
-                    : new long[] {recorded.recordedSteps()[recorded.steps() - 1]};
-            trajectories = replay.trajectories(images, replayConditions, new int[n], recorded.channelList(), steps, progress);
+        if (options.needs("trajectory-cosine")) {
+            trajectories = replayTrajectories(images, replayConditions);
+        } else if (options.needs(FINAL_ACTIVATIONS)) {
+            long[] last = {recorded.recordedSteps()[recorded.steps() - 1]};
+            trajectories = replay.trajectories(images, replayConditions, new int[n], recorded.channelList(), last, progress);
         }
         List<float[][]> queryGradients = gradients == null ? null : gradients.reader().gradientsUnder(images, replayConditions);
         List<Query> out = new ArrayList<>(n);
@@ -223,6 +224,20 @@ public final class RunAnalysis implements AutoCloseable {
             out.add(q);
         }
         return out;
+    }
+
+    /**
+     * The trajectories of images over every recorded step under the given conditioning weights (the
+     * setting's: null token content-only), whatever the methods need: what the report draws.
+     */
+    public List<Trajectory> replayTrajectories(float[][] images, float[][] conditions) {
+        return replay.trajectories(images, conditions, new int[images.length], recorded.channelList(),
+                recorded.recordedSteps(), progress);
+    }
+
+    /** The conditioning weights replay uses in this setting for an image generated under {@code condition}. */
+    public float[] replayCondition(float[] condition) {
+        return options.promptKnown() ? condition : replay.model().nullCondition();
     }
 
     /** The query of a probe the run recorded (e.g. a probe generation): its stored trajectory. */
