@@ -57,7 +57,10 @@ final class DiffusionLoop implements AutoCloseable {
     private volatile List<BatchItem> current = List.of();
     private volatile long currentStep = -1;
     private volatile float currentLoss = Float.NaN;
+    /** Forward-backward passes a step may take before its update is skipped. */
+    static final int MAX_ATTEMPTS = 3;
     private long retriedSteps;
+    private long skippedSteps;
 
     DiffusionLoop(UNet unet, Model model, Examples examples, LoopSettings settings, double priorFraction,
                   Predicate<String> trainableNames, float emaDecay, Path checkpointDir,
@@ -183,10 +186,11 @@ final class DiffusionLoop implements AutoCloseable {
             NDArray pred = null;
             float lossValue = Float.NaN;
             double norm = Double.NaN;
-            // A non-finite gradient under a finite loss has been seen intermittently on this engine
-            // (RESEARCH.md: "gradients were intermittently NaN"): recompute the same step once; if it
-            // is still not finite, stop.
-            for (int attempt = 0; attempt < 2 && !Double.isFinite(norm); attempt++) {
+            // A non-finite gradient under a finite loss shows up intermittently on this engine, only with
+            // the agent attached (README, "Known problem"; RESEARCH.md saw it too): recompute the step up
+            // to twice; if it is still not finite, skip the update (as a loss scaler does), so that one
+            // bad gradient neither stops the run nor poisons the adapters.
+            for (int attempt = 0; attempt < MAX_ATTEMPTS && !Double.isFinite(norm); attempt++) {
                 zeroGradients(sub);
                 NDArray loss;
                 try (GradientCollector gc = trainer.newGradientCollector()) {
@@ -202,24 +206,27 @@ final class DiffusionLoop implements AutoCloseable {
                 norm = gradientNorm(sub);
                 if (!Double.isFinite(norm)) {
                     String where = firstNonFinite(sub);
-                    if (attempt == 0) {
-                        log.accept("step " + step + ": gradient norm " + norm + " (first in " + where + ") under loss "
-                                + lossValue + "; recomputing the step once");
-                        retriedSteps++;
-                    } else {
-                        throw new IllegalStateException("step " + step + ": gradient norm is " + norm + " (first in "
-                                + where + ", loss " + lossValue + "); stopped (lower --lr or --clip-norm)");
-                    }
+                    boolean last = attempt == MAX_ATTEMPTS - 1;
+                    log.accept("step " + step + ": gradient norm " + norm + " (first in " + where + ") under loss "
+                            + lossValue + (last ? "; skipping this step's update" : "; recomputing the step"));
+                    retriedSteps++;
                 }
             }
+            boolean skip = !Double.isFinite(norm);
+            if (skip) {
+                skippedSteps++;
+                zeroGradients(sub);
+            }
             currentLoss = lossValue;
-            float scale = norm > settings.clipNorm() ? (float) (settings.clipNorm() / norm) : 1f;
+            float scale = skip || norm <= settings.clipNorm() ? 1f : (float) (settings.clipNorm() / norm);
             Batch batch = new Batch(sub, data, labels, n, Batchifier.STACK, Batchifier.STACK, step, settings.steps());
             TrainingListener.BatchData batchData = new TrainingListener.BatchData(batch,
                     Map.of(Device.cpu(), labels), Map.of(Device.cpu(), new NDList(pred)));
             trainer.notifyListeners(l -> l.onTrainingBatch(trainer, batchData));
-            adam.prepare(step + 1, settings.learningRateAt(step), scale);
-            trainer.step();
+            if (!skip) {
+                adam.prepare(step + 1, settings.learningRateAt(step), scale);
+                trainer.step();
+            }
             if (ema != null) {
                 ema.update(step);
             }
@@ -249,6 +256,11 @@ final class DiffusionLoop implements AutoCloseable {
     /** Steps whose gradient had to be recomputed once (see {@link #step}). */
     long retriedSteps() {
         return retriedSteps;
+    }
+
+    /** Steps whose gradient stayed non-finite after {@link #MAX_ATTEMPTS} passes: no update was made. */
+    long skippedSteps() {
+        return skippedSteps;
     }
 
     private String firstNonFinite(NDManager sub) {
@@ -315,7 +327,7 @@ final class DiffusionLoop implements AutoCloseable {
                 throw new IllegalArgumentException("checkpoint in " + checkpointDir + " lacks " + e.getKey());
             }
             Parameter p = e.getValue();
-            p.getArray().set(t.values());
+            dev.stemma.trainer.model.InPlace.copy(p.getArray(), t.values());
             TensorFile.Tensor m = in.get("adam_m/" + e.getKey());
             TensorFile.Tensor v = in.get("adam_v/" + e.getKey());
             if (m != null && v != null) {

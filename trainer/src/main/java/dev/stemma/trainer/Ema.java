@@ -45,7 +45,7 @@ final class Ema implements AutoCloseable {
     }
 
     void restore(String name, float[] values) {
-        averages.get(name).set(values);
+        dev.stemma.trainer.model.InPlace.copy(averages.get(name), values);
     }
 
     @Override

@@ -145,7 +145,7 @@ final class ModelFiles {
                 throw new IllegalArgumentException(file + ": tensor " + e.getKey() + " has shape "
                         + java.util.Arrays.toString(t.shape()) + ", the model expects " + e.getValue().getShape());
             }
-            e.getValue().getArray().set(t.values());
+            dev.stemma.trainer.model.InPlace.copy(e.getValue().getArray(), t.values());
         }
     }
 

@@ -138,9 +138,7 @@ public final class StemmaModel implements AutoCloseable {
                 throw new IllegalArgumentException("adapter tensor " + name + " has " + v.length + " values, the model's has "
                         + p.getShape().size());
             }
-            try (NDManager m = model.getNDManager().newSubManager()) {
-                p.getArray().set(new NDIndex("..."), m.create(v, p.getShape()));
-            }
+            dev.stemma.trainer.model.InPlace.copy(p.getArray(), v);
         });
     }
 

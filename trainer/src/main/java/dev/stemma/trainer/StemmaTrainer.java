@@ -160,10 +160,16 @@ public final class StemmaTrainer {
                 prov.put("priorFraction", config.priorFraction());
                 prov.put("priorPerClass", config.priorPerClass());
                 prov.put("tokenLearningRateScale", config.tokenLearningRateScale());
+                prov.put("nonFiniteGradientPasses", loop.retriedSteps());
+                prov.put("skippedUpdates", loop.skippedSteps());
                 prov.put("stemmaVersion", StemmaVersion.current());
                 prov.put("createdAt", Instant.now().toString());
                 ModelFiles.writeAdapter(config.adapterFile(), unet, prov);
                 log.accept("adapter written to " + config.adapterFile());
+                if (loop.retriedSteps() > 0) {
+                    log.accept(loop.retriedSteps() + " forward-backward pass(es) gave a non-finite gradient and were recomputed; "
+                            + loop.skippedSteps() + " update(s) skipped");
+                }
                 return new CustomiseResult(config.adapterFile(), losses, ms, (System.nanoTime() - began) / 1e9);
             }
         }
