@@ -299,12 +299,19 @@ public final class RunAnalysis implements AutoCloseable {
                 }
                 counts[c]++;
             });
+            for (int c = 0; c < concepts; c++) {
+                for (double[] row : sums[c]) {
+                    for (int j = 0; j < row.length; j++) {
+                        row[j] /= counts[c];
+                    }
+                }
+            }
             conceptMeans = sums;
         }
         return conceptMeans;
     }
 
-    /** r(t_k) - r(t_0) over all channels, per step (the mean's scale does not matter for a cosine). */
+    /** r(t_k) - r(t_0) over all channels, per step. */
     private static double[][] drift(Trajectory t) {
         float[] first = stepVector(t, 0);
         double[][] out = new double[t.steps()][];
