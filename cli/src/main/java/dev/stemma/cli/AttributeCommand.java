@@ -43,11 +43,18 @@ final class AttributeCommand implements Callable<Integer> {
      */
     static final String DEFAULT_METHOD = Analyzer.KNN_EXACT + RunAnalysis.FINAL_ACTIVATIONS;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML file of options (keys = long option names without --); the command line wins.")
+    Path config;
+
     @Option(names = "--store", defaultValue = "stemma-data/store", paramLabel = "DIR",
             description = "Store written by the collector (default: ${DEFAULT-VALUE}).")
     Path store;
 
-    @Option(names = "--run", required = true, paramLabel = "ID", description = "Run to attribute against.")
+    @Option(names = "--run", paramLabel = "ID", description = "Run to attribute against (required).")
     String run;
 
     @Option(names = "--images", arity = "1..*", paramLabel = "DIR|FILE",
@@ -94,6 +101,12 @@ final class AttributeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (config != null) {
+            return YamlConfig.rerunWith(spec, config);
+        }
+        if (run == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--run=ID'");
+        }
         if (top < 1) {
             throw new IllegalArgumentException("--top " + top + " must be at least 1");
         }

@@ -39,6 +39,13 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
     private static final int STAGES = 5;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML file of options (keys = long option names without --); the command line wins.")
+    Path config;
+
     @Option(names = "--dir", defaultValue = "stemma-data/demo", paramLabel = "DIR",
             description = "Where the demo writes its data, store, run and report (default: ${DEFAULT-VALUE}).")
     Path dir;
@@ -80,6 +87,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (config != null) {
+            return YamlConfig.rerunWith(spec, config);
+        }
+
         long began = System.nanoTime();
         Path dataDir = dir.resolve("data");
         Path store = dir.resolve("store");

@@ -25,7 +25,14 @@ import picocli.CommandLine.Option;
                 + " /api/runs/ID/attribution[?top=K], /metrics."})
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "Store written by the collector.")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML file of options (keys = long option names without --); the command line wins.")
+    Path config;
+
+    @Option(names = "--store", paramLabel = "DIR", description = "Store written by the collector (required).")
     Path store;
 
     @Option(names = "--host", defaultValue = ServeConfig.DEFAULT_HOST, paramLabel = "ADDR",
@@ -59,6 +66,12 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (config != null) {
+            return YamlConfig.rerunWith(spec, config);
+        }
+        if (store == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--store=DIR'");
+        }
         if (refreshSeconds < 1) {
             throw new IllegalArgumentException("--refresh-seconds " + refreshSeconds + " must be at least 1");
         }

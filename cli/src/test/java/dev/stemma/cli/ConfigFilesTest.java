@@ -35,6 +35,7 @@ class ConfigFilesTest {
             "train.yaml", "train",
             "collector.yaml", "collect",
             "analyzer.yaml", "attribute",
+            "serve.yaml", "serve",
             "demo.yaml", "demo");
 
     @TempDir
