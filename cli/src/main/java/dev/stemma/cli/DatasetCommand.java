@@ -40,19 +40,8 @@ final class DatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String[] nk = micro.toLowerCase(java.util.Locale.ROOT).split("x");
-        int n;
-        int k;
-        try {
-            if (nk.length != 2) {
-                throw new NumberFormatException();
-            }
-            n = Integer.parseInt(nk[0].trim());
-            k = Integer.parseInt(nk[1].trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--micro '" + micro + "' is not NxK, e.g. 4x2");
-        }
-        List<String> names = ConceptFolders.write(Datasets.open(DataOption.resolve(data)), concepts, perConcept, n, k, out);
+        int[] nk = ConceptFolders.parseMicro(micro);
+        List<String> names = ConceptFolders.write(Datasets.open(DataOption.resolve(data)), concepts, perConcept, nk[0], nk[1], out);
         Progress.log("wrote " + names.size() + " concepts to " + out);
         System.out.println("data folder:" + out);
         System.out.println("concepts " + String.join(",", names));

@@ -148,12 +148,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private List<String> conceptSet(Path dataDir) throws Exception {
-        String[] nk = micro.toLowerCase(java.util.Locale.ROOT).split("x");
-        if (nk.length != 2) {
-            throw new IllegalArgumentException("--micro '" + micro + "' is not NxK, e.g. 4x2");
-        }
-        int n = Integer.parseInt(nk[0].trim());
-        int k = Integer.parseInt(nk[1].trim());
+        int[] nk = ConceptFolders.parseMicro(micro);
         if (Files.isDirectory(dataDir)) {
             try (var s = Files.list(dataDir)) {
                 List<String> existing = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
@@ -165,7 +160,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
-        return ConceptFolders.write(Datasets.open(DataOption.resolve(data)), CustomiseConfig.DEFAULT_CONCEPTS, perConcept, n, k,
+        return ConceptFolders.write(Datasets.open(DataOption.resolve(data)), CustomiseConfig.DEFAULT_CONCEPTS, perConcept, nk[0], nk[1],
                 dataDir);
     }
 

@@ -21,6 +21,22 @@ public final class ConceptFolders {
 
     private ConceptFolders() {}
 
+    /**
+     * Parses a micro-concept spec {@code NxK} (N micro-concepts of K images; {@code 0x0} for none)
+     * into {N, K}; the counts are checked by {@link #write}.
+     */
+    public static int[] parseMicro(String spec) {
+        String[] nk = spec.toLowerCase(java.util.Locale.ROOT).split("x");
+        try {
+            if (nk.length != 2) {
+                throw new NumberFormatException();
+            }
+            return new int[] {Integer.parseInt(nk[0].trim()), Integer.parseInt(nk[1].trim())};
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("micro-concepts '" + spec + "' is not NxK, e.g. 4x2");
+        }
+    }
+
     /** The folder name of a concept: file-name safe. */
     public static String folderName(String concept) {
         return Pngs.safeName(concept);
