@@ -16,6 +16,7 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.translate.Batchifier;
 import dev.stemma.protocol.BatchItem;
+import dev.stemma.trainer.model.InPlace;
 import dev.stemma.trainer.model.NoiseSchedule;
 import dev.stemma.trainer.model.TensorFile;
 import dev.stemma.trainer.model.UNet;
@@ -315,7 +316,7 @@ final class DiffusionLoop implements AutoCloseable {
                 throw new IllegalArgumentException("checkpoint in " + checkpointDir + " lacks " + e.getKey());
             }
             Parameter p = e.getValue();
-            p.getArray().set(t.values());
+            InPlace.copy(p.getArray(), t.values());
             TensorFile.Tensor m = in.get("adam_m/" + e.getKey());
             TensorFile.Tensor v = in.get("adam_v/" + e.getKey());
             if (m != null && v != null) {

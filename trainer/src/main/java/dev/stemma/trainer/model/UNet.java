@@ -199,7 +199,7 @@ public final class UNet extends AbstractBlock {
                     v[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
                 }
             }
-            p.getArray().set(v);
+            InPlace.copy(p.getArray(), v);
         }
     }
 
