@@ -184,9 +184,10 @@ final class DiffusionLoop implements AutoCloseable {
             NDArray pred = null;
             float lossValue = Float.NaN;
             double norm = Double.NaN;
-            // A non-finite gradient under a finite loss has been seen intermittently on this engine
-            // (RESEARCH.md: "gradients were intermittently NaN"): recompute the same step once; if it
-            // is still not finite, stop.
+            // A non-finite gradient under a finite loss was seen intermittently (RESEARCH.md: "gradients
+            // were intermittently NaN"): DJL's mul(Number) scalars, freed by a GC between forward and
+            // backward (model.Scalars). That is fixed; should anything else do it, recompute the same
+            // step once; if it is still not finite, stop.
             for (int attempt = 0; attempt < 2 && !Double.isFinite(norm); attempt++) {
                 zeroGradients(sub);
                 NDArray loss;
