@@ -3,6 +3,7 @@ package dev.stemma.trainer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
+import dev.stemma.trainer.model.InPlace;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -69,10 +70,10 @@ final class ClippedAdam extends Optimizer {
         return mt == null ? null : new NDArray[] {mt, second.get(parameterId)};
     }
 
-    /** Restores the moments of a parameter (copied into arrays of {@code manager}). */
+    /** Restores the moments of a parameter (copied into its moment arrays, made in {@code manager} if new). */
     void restore(String parameterId, NDManager manager, float[] m, float[] v, ai.djl.ndarray.types.Shape shape) {
-        first.put(parameterId, manager.create(m, shape));
-        second.put(parameterId, manager.create(v, shape));
+        InPlace.copy(first.computeIfAbsent(parameterId, k -> manager.zeros(shape)), m);
+        InPlace.copy(second.computeIfAbsent(parameterId, k -> manager.zeros(shape)), v);
     }
 
     private static final class Builder extends OptimizerBuilder<Builder> {

@@ -16,6 +16,7 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.translate.Batchifier;
 import dev.stemma.protocol.BatchItem;
+import dev.stemma.trainer.model.InPlace;
 import dev.stemma.trainer.model.NoiseSchedule;
 import dev.stemma.trainer.model.TensorFile;
 import dev.stemma.trainer.model.UNet;
@@ -186,10 +187,10 @@ final class DiffusionLoop implements AutoCloseable {
             NDArray pred = null;
             float lossValue = Float.NaN;
             double norm = Double.NaN;
-            // A non-finite gradient under a finite loss shows up intermittently on this engine, only with
-            // the agent attached (README, "Known problem"; RESEARCH.md saw it too): recompute the step up
-            // to twice; if it is still not finite, skip the update (as a loss scaler does), so that one
-            // bad gradient neither stops the run nor poisons the adapters.
+            // A non-finite gradient under a finite loss was seen intermittently (RESEARCH.md: "gradients
+            // were intermittently NaN"): DJL's mul(Number) scalars, freed by a GC between forward and
+            // backward (model.Scalars). That is fixed; should anything else do it, recompute the step up
+            // to twice and, if it is still not finite, skip the update (as a loss scaler does) and count it.
             for (int attempt = 0; attempt < MAX_ATTEMPTS && !Double.isFinite(norm); attempt++) {
                 zeroGradients(sub);
                 NDArray loss;
@@ -327,7 +328,7 @@ final class DiffusionLoop implements AutoCloseable {
                 throw new IllegalArgumentException("checkpoint in " + checkpointDir + " lacks " + e.getKey());
             }
             Parameter p = e.getValue();
-            dev.stemma.trainer.model.InPlace.copy(p.getArray(), t.values());
+            InPlace.copy(p.getArray(), t.values());
             TensorFile.Tensor m = in.get("adam_m/" + e.getKey());
             TensorFile.Tensor v = in.get("adam_v/" + e.getKey());
             if (m != null && v != null) {

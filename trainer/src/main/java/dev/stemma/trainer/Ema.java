@@ -3,6 +3,7 @@ package dev.stemma.trainer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.stemma.trainer.model.InPlace;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,7 +24,8 @@ final class Ema implements AutoCloseable {
         this.parameters = parameters;
         this.decay = decay;
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-            NDArray copy = manager.create(e.getValue().getArray().toFloatArray(), e.getValue().getShape());
+            NDArray copy = manager.zeros(e.getValue().getShape());
+            InPlace.copy(copy, e.getValue().getArray().toFloatArray());
             averages.put(e.getKey(), copy);
         }
     }
@@ -45,7 +47,7 @@ final class Ema implements AutoCloseable {
     }
 
     void restore(String name, float[] values) {
-        dev.stemma.trainer.model.InPlace.copy(averages.get(name), values);
+        InPlace.copy(averages.get(name), values);
     }
 
     @Override

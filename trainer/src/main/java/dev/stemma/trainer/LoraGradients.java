@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.stemma.trainer.model.NoiseSchedule;
+import dev.stemma.trainer.model.Scalars;
 import dev.stemma.trainer.model.UNet;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -153,7 +154,8 @@ public final class LoraGradients {
             NDArray[] in = inputs(m, image, condition, timesteps, noise, per);
             NDArray pred = unet.forward(new ParameterStore(m, false), new NDList(in[0], in[1], in[2]), false, null, null)
                     .singletonOrThrow();
-            return pred.sub(in[3]).square().sum().div(per).getFloat();
+            NDArray sum = pred.sub(in[3]).square().sum();
+            return sum.div(Scalars.of(sum, per)).getFloat();
         }
     }
 
@@ -165,7 +167,8 @@ public final class LoraGradients {
             try (GradientCollector collector = m.getEngine().newGradientCollector()) {
                 NDArray pred = unet.forward(new ParameterStore(m, false), new NDList(in[0], in[1], in[2]), true, null, null)
                         .singletonOrThrow();
-                collector.backward(pred.sub(in[3]).square().sum().div(per));
+                NDArray sum = pred.sub(in[3]).square().sum();
+                collector.backward(sum.div(Scalars.of(sum, per))); // not div(per): see Scalars
             }
             int offset = 0;
             String fault = null;

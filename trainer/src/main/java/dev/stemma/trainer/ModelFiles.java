@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stemma.trainer.model.InPlace;
 import dev.stemma.trainer.model.LoraSpec;
 import dev.stemma.trainer.model.TensorFile;
 import dev.stemma.trainer.model.UNet;
@@ -145,7 +146,7 @@ final class ModelFiles {
                 throw new IllegalArgumentException(file + ": tensor " + e.getKey() + " has shape "
                         + java.util.Arrays.toString(t.shape()) + ", the model expects " + e.getValue().getShape());
             }
-            dev.stemma.trainer.model.InPlace.copy(e.getValue().getArray(), t.values());
+            InPlace.copy(e.getValue().getArray(), t.values());
         }
     }
 

@@ -4,8 +4,8 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import dev.stemma.trainer.model.DdimSampler;
+import dev.stemma.trainer.model.InPlace;
 import dev.stemma.trainer.model.LoraSpec;
 import dev.stemma.trainer.model.UNet;
 import dev.stemma.trainer.model.UNetConfig;
@@ -120,10 +120,7 @@ public final class StemmaModel implements AutoCloseable {
      * replay of a recorded step, base + factors(t). Every adapter tensor of the model must be given,
      * with its shape's element count.
      *
-     * <p>Values are copied into the parameters' existing storage in place. DJL's {@code set(float[])}
-     * would instead rebind the tensor to a new direct buffer held by the Java handle and drop the old
-     * one, so any tensor still sharing the old storage (a view, a tensor saved for a backward) would
-     * read freed memory; an in-place copy leaves nothing stale to read.
+     * <p>Values are copied into the parameters' existing storage in place ({@link InPlace}).
      */
     public void setAdapterTensors(Map<String, float[]> tensors) {
         unet.parametersByName().forEach((name, p) -> {
@@ -138,7 +135,7 @@ public final class StemmaModel implements AutoCloseable {
                 throw new IllegalArgumentException("adapter tensor " + name + " has " + v.length + " values, the model's has "
                         + p.getShape().size());
             }
-            dev.stemma.trainer.model.InPlace.copy(p.getArray(), v);
+            InPlace.copy(p.getArray(), v);
         });
     }
 

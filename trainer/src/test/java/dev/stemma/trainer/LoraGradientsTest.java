@@ -10,6 +10,7 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stemma.trainer.model.InPlace;
 import dev.stemma.trainer.model.LoraSpec;
 import dev.stemma.trainer.model.NoiseSchedule;
 import dev.stemma.trainer.model.UNet;
@@ -68,7 +69,7 @@ class LoraGradientsTest {
                     for (int i = 0; i < v.length; i++) {
                         v[i] = (float) (random.nextDouble() - 0.5) * 0.2f;
                     }
-                    p.getArray().set(v);
+                    InPlace.copy(p.getArray(), v);
                 }
             });
             ObjectNode prov = ModelFiles.JSON.createObjectNode();

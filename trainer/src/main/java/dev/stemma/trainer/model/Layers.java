@@ -13,7 +13,9 @@ import ai.djl.training.ParameterStore;
 /**
  * The building blocks of the U-Net as plain functions over declared parameters. Every operation puts
  * the activation first, so its result joins the activation's (per-step) manager, never the model's
- * (STYLE.md: {@code param.mul(x)} would leak into the model's manager at every step).
+ * (STYLE.md: {@code param.mul(x)} would leak into the model's manager at every step). Scalar factors
+ * are {@link Scalars} tensors, never DJL's {@code mul(Number)}, whose scalar autograd would read after
+ * it is freed.
  */
 final class Layers {
     private Layers() {}
@@ -42,7 +44,7 @@ final class Layers {
             NDArray low = Conv2d.conv2d(x, value(ps, loraA, d, training), null, s, p, dil, 1).singletonOrThrow();
             NDArray up = Conv2d.conv2d(low, value(ps, loraB, d, training), null, new Shape(1, 1), new Shape(0, 0), dil, 1)
                     .singletonOrThrow();
-            return y.add(up.mul(loraScale));
+            return y.add(up.mul(Scalars.of(up, loraScale)));
         }
     }
 
@@ -56,7 +58,7 @@ final class Layers {
             }
             NDArray low = Linear.linear(x, value(ps, loraA, d, training)).singletonOrThrow();
             NDArray up = Linear.linear(low, value(ps, loraB, d, training)).singletonOrThrow();
-            return y.add(up.mul(loraScale));
+            return y.add(up.mul(Scalars.of(up, loraScale)));
         }
     }
 
@@ -96,7 +98,8 @@ final class Layers {
             NDArray qs = q.apply(ps, h, training);
             NDArray ks = k.apply(ps, h, training);
             NDArray vs = v.apply(ps, h, training);
-            NDArray weights = qs.matMul(ks.transpose(0, 2, 1)).mul((float) (1.0 / Math.sqrt(c))).softmax(-1);
+            NDArray scores = qs.matMul(ks.transpose(0, 2, 1));
+            NDArray weights = scores.mul(Scalars.of(scores, (float) (1.0 / Math.sqrt(c)))).softmax(-1);
             NDArray o = out.apply(ps, weights.matMul(vs), training);
             return x.add(o.transpose(0, 2, 1).reshape(s));
         }
