@@ -29,6 +29,10 @@ import java.util.Objects;
  *   <li>{@value #TRAJECTORY_COSINE}, {@value #TRAJECTORY_COSINE_RANDOM}: representation
  *       increments projected on the top-k subspace of all training increments (per channel),
  *       or on a random subspace of the same rank (the control);</li>
+ *   <li>{@value #CONCEPT_SUBSPACE}, {@value #CONCEPT_SUBSPACE_RANDOM}: the same projected
+ *       trajectories, scored by the projection energy of the query in each concept's own
+ *       subspace ({@link ConceptSubspaceScorer}); {@code concept-subspace:NAME} does the same in
+ *       every embedding given;</li>
  *   <li>{@code embedding-cosine:NAME}, {@code knn-exact:NAME}, {@code knn-hnsw:NAME} for every
  *       embedding given (e.g. {@code pixels}, {@code final-activations}): centred cosine over
  *       all training images, and k nearest neighbours voting, exact and HNSW;</li>
@@ -51,6 +55,8 @@ public final class Analyzer {
     public static final String TRACIN = "tracin";
     public static final String WEIGHT_SUBSPACE = "weight-subspace";
     public static final String WEIGHT_SUBSPACE_RANDOM = "weight-subspace-random";
+    public static final String CONCEPT_SUBSPACE = "concept-subspace";
+    public static final String CONCEPT_SUBSPACE_RANDOM = "concept-subspace-random";
 
     private final String run;
     private final TrainingSet trainingSet;
@@ -134,14 +140,23 @@ public final class Analyzer {
                 for (int c = 0; c < fitted.size(); c++) {
                     subspaces.put("trajectory:" + reader.channels().get(c), fitted.get(c));
                 }
-                add(TRAJECTORY_COSINE, TrajectoryCosineScorer.build(TRAJECTORY_COSINE, set.size(), reader, config.increments(), fitted), false);
+                TrajectoryCosineScorer cosine = TrajectoryCosineScorer.build(TRAJECTORY_COSINE, set.size(), reader, config.increments(), fitted);
+                add(TRAJECTORY_COSINE, cosine, false);
                 List<Subspace> random = TrajectorySubspaces.random(reader, config.rank(), config.randomSeed());
-                add(TRAJECTORY_COSINE_RANDOM, TrajectoryCosineScorer.build(TRAJECTORY_COSINE_RANDOM, set.size(), reader, config.increments(), random), false);
+                TrajectoryCosineScorer control = TrajectoryCosineScorer.build(TRAJECTORY_COSINE_RANDOM, set.size(), reader, config.increments(), random);
+                add(TRAJECTORY_COSINE_RANDOM, control, false);
+                add(CONCEPT_SUBSPACE, ConceptSubspaceScorer.build(set, cosine::concatenatedRow, cosine::concatenatedQueryRow,
+                        config.conceptRank()), false);
+                add(CONCEPT_SUBSPACE_RANDOM, ConceptSubspaceScorer.build(set, control::concatenatedRow, control::concatenatedQueryRow,
+                        config.conceptRank()), false);
             });
             return this;
         }
 
-        /** Registers centred cosine and exact and HNSW neighbours over embedding {@code name}. */
+        /**
+     * Registers centred cosine, exact and HNSW neighbours, and concept subspaces (of the default
+     * rank) over embedding {@code name}.
+     */
         public Builder embedding(String name, float[][] vectors) {
             return embedding(name, vectors, NeighbourConfig.defaults());
         }
@@ -156,6 +171,9 @@ public final class Analyzer {
                 add(EMBEDDING_COSINE + name, new EmbeddingCosineScorer(EMBEDDING_COSINE + name, name, prepared), false);
                 add(KNN_EXACT + name, NearestNeighbourScorer.build(KNN_EXACT + name, name, prepared, config, true), true);
                 add(KNN_HNSW + name, NearestNeighbourScorer.build(KNN_HNSW + name, name, prepared, config, false), true);
+                add(CONCEPT_SUBSPACE + ":" + name, ConceptSubspaceScorer.build(set, prepared::unit,
+                        query -> prepared.centredUnit(query.requireEmbedding(CONCEPT_SUBSPACE + ":" + name, name)),
+                        ConceptSubspaceScorer.DEFAULT_RANK), false);
             });
             return this;
         }

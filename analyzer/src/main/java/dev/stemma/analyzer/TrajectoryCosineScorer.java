@@ -69,10 +69,53 @@ final class TrajectoryCosineScorer implements ImageScorer {
 
     @Override
     public float[] scores(Query query) {
-        Trajectory trajectory = query.requireTrajectory(name);
-        TrajectorySubspaces.checkShape(shape, trajectory, "the query");
+        float[][] blocks = queryBlocks(query);
         float[] scores = new float[items];
         float weight = 1f / indexes.length;
+        for (int c = 0; c < indexes.length; c++) {
+            indexes[c].accumulateScores(blocks[c], weight, scores);
+        }
+        return scores;
+    }
+
+    /**
+     * Training item {@code item}'s unit blocks of every channel in one row, each channel scaled
+     * so that the dot product of two such rows is this method's score of one against the other.
+     */
+    float[] concatenatedRow(int item) {
+        float[][] blocks = new float[indexes.length][];
+        for (int c = 0; c < indexes.length; c++) {
+            blocks[c] = indexes[c].row(item);
+        }
+        return concatenate(blocks);
+    }
+
+    /** The query's row in the space of {@link #concatenatedRow}. */
+    float[] concatenatedQueryRow(Query query) {
+        return concatenate(queryBlocks(query));
+    }
+
+    private float[] concatenate(float[][] blocks) {
+        int total = 0;
+        for (float[] b : blocks) {
+            total += b.length;
+        }
+        float[] row = new float[total];
+        int at = 0;
+        for (int c = 0; c < blocks.length; c++) {
+            float scale = (float) Math.sqrt(1.0 / indexes.length / indexes[c].blocks());
+            for (float v : blocks[c]) {
+                row[at++] = v * scale;
+            }
+        }
+        return row;
+    }
+
+    /** The query's projected increments, one unit block per step, per channel. */
+    private float[][] queryBlocks(Query query) {
+        Trajectory trajectory = query.requireTrajectory(name);
+        TrajectorySubspaces.checkShape(shape, trajectory, "the query");
+        float[][] blocks = new float[indexes.length][];
         for (int c = 0; c < indexes.length; c++) {
             Subspace subspace = subspaces.get(c);
             int increments = indexes[c].blocks();
@@ -82,9 +125,9 @@ final class TrajectoryCosineScorer implements ImageScorer {
             for (int s = 0; s < increments; s++) {
                 UnitBlockIndex.normalise(projected, s * subspace.rank(), subspace.rank());
             }
-            indexes[c].accumulateScores(projected, weight, scores);
+            blocks[c] = projected;
         }
-        return scores;
+        return blocks;
     }
 
     @Override

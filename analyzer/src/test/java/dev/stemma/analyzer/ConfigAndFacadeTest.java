@@ -12,7 +12,7 @@ class ConfigAndFacadeTest {
     @Test
     void shouldRejectConfigsOutsideTheirDomainWithTheValueInTheMessage() {
         IllegalArgumentException rank = assertThrows(IllegalArgumentException.class,
-                () -> new RepresentationConfig(0, IncrementMode.FROM_START, 1));
+                () -> new RepresentationConfig(0, IncrementMode.FROM_START, 1, 4));
         assertTrue(rank.getMessage().contains("0"));
         assertThrows(IllegalArgumentException.class, () -> new GradientConfig(-1, 1));
         assertThrows(IllegalArgumentException.class, () -> SharesConfig.defaults().withTemperature(0));

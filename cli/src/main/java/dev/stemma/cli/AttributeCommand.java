@@ -73,8 +73,9 @@ final class AttributeCommand implements Callable<Integer> {
 
     @Option(names = "--method", defaultValue = DEFAULT_METHOD, paramLabel = "NAME",
             description = "Attribution method (default: ${DEFAULT-VALUE}); one of trajectory-cosine, trajectory-cosine-random,"
-                    + " weight-subspace, weight-subspace-random, tracin (slow: every training gradient per image),"
-                    + " embedding-cosine:E, knn-exact:E, knn-hnsw:E with E = pixels or final-activations.")
+                    + " concept-subspace, concept-subspace-random, weight-subspace, weight-subspace-random, tracin (slow: every"
+                    + " training gradient per image), embedding-cosine:E, knn-exact:E, knn-hnsw:E, concept-subspace:E with"
+                    + " E = pixels, final-activations or judge (the fidelity judge's penultimate layer, see --judge).")
     String method;
 
     @Option(names = "--top", defaultValue = "5", paramLabel = "K",
@@ -92,6 +93,10 @@ final class AttributeCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "SPEC",
             description = "Dataset holding the run's training images (default: the one the run recorded).")
     String data;
+
+    @Option(names = "--judge", defaultValue = JudgeOption.DEFAULT, paramLabel = "DIR",
+            description = "Fidelity judge for the methods over its penultimate layer, e.g. knn-exact:judge (default: ${DEFAULT-VALUE}).")
+    String judge;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON here instead of stdout.")
     Path json;
@@ -115,7 +120,7 @@ final class AttributeCommand implements Callable<Integer> {
         }
         boolean promptKnown = prompt != null;
         RunAnalysis.Options options = new RunAnalysis.Options(run, promptKnown, List.of(method), base, data,
-                RepresentationConfig.defaults().withRank(rank));
+                RepresentationConfig.defaults().withRank(rank), JudgeOption.resolve(judge));
         try (TrajectoryStore trajectoryStore = TrajectoryStore.openReadOnly(store);
              RunAnalysis analysis = RunAnalysis.open(trajectoryStore, options, Progress::log)) {
             List<Target> targets = targets(analysis);

@@ -56,6 +56,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "SPEC", description = "Dataset of the training images (default: the run's).")
     String data;
 
+    @Option(names = "--judge", defaultValue = JudgeOption.DEFAULT, paramLabel = "DIR|none",
+            description = "Fidelity judge whose penultimate layer is the classifier-embedding baseline (default:"
+                    + " ${DEFAULT-VALUE}; 'none', or a default that is not there, leaves those methods out).")
+    String judge;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON here.")
     Path json;
 
@@ -74,7 +79,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         String command = "stemma " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         try (TrajectoryStore s = TrajectoryStore.openReadOnly(store)) {
-            Evaluation.Result result = Evaluation.run(s, run, base, data, config, Progress::log);
+            Evaluation.Result result = Evaluation.run(s, run, base, data, JudgeOption.resolve(judge), config,
+                    Progress::log);
             EvaluationReport report = new EvaluationReport(result, command);
             if (json != null) {
                 Files.writeString(json, report.json() + "\n");

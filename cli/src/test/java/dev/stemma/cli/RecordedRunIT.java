@@ -59,6 +59,12 @@ class RecordedRunIT {
             assertEquals(3, image.get("topTrainingImages").size());
             assertTrue(image.has("confidence"));
         }
+        Path subspaceJson = dir.resolve("concept-subspace.json");
+        assertEquals(0, Stemma.run("attribute", "--store", store.toString(), "--run", "recorded", "--rank", "2",
+                "--method", "concept-subspace", "--json", subspaceJson.toString()));
+        JsonNode bySubspace = new ObjectMapper().readTree(subspaceJson.toFile());
+        assertEquals("concept-subspace", bySubspace.get("method").asText());
+        assertEquals(2, bySubspace.get("count").asInt());
         assertEquals(2, Stemma.run("attribute", "--store", store.toString(), "--run", "no-such-run"));
 
         replayShouldReproduceRecordedProbes(store);
@@ -95,24 +101,27 @@ class RecordedRunIT {
         }
     }
 
+    /** The fidelity judge shipped with the project (28x28 grayscale, like the test's tiny model). */
+    private static final String SHIPPED_JUDGE = "../models/judge-fmnist";
+
     private void evaluateShouldScoreMethodsAndSayWhichBarsItMeasured(Path store) throws Exception {
         Path json = dir.resolve("evaluation.json");
         Path markdown = dir.resolve("evaluation.md");
         assertEquals(0, Stemma.run("evaluate", "--store", store.toString(), "--run", "recorded", "--generations", "2",
-                "--mix-generations", "1", "--rank", "2", "--methods", "trajectory-cosine,knn-exact:pixels", "--json",
-                json.toString(), "--markdown", markdown.toString()));
+                "--mix-generations", "1", "--rank", "2", "--methods", "trajectory-cosine,knn-exact:pixels,concept-subspace,knn-exact:judge",
+                "--judge", SHIPPED_JUDGE, "--json", json.toString(), "--markdown", markdown.toString()));
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertEquals(2, root.get("testImages").get("single").asInt() / 2, "2 generations of each of the 2 concepts");
         JsonNode settings = root.get("settings");
         assertTrue(settings.get(0).has("notMeasured"), "the run recorded no own-token probes: prompt-known is not measured");
         JsonNode contentOnly = settings.get(1);
-        assertEquals(2, contentOnly.get("methods").size());
+        assertEquals(4, contentOnly.get("methods").size());
         for (JsonNode m : contentOnly.get("methods")) {
             double top1 = m.get("top1").get("estimate").asDouble();
             assertTrue(top1 >= 0 && top1 <= 1, "top-1 is a rate: " + m);
         }
-        assertTrue(contentOnly.get("default").asText().equals("trajectory-cosine")
-                || contentOnly.get("default").asText().equals("knn-exact:pixels"));
+        assertTrue(List.of("trajectory-cosine", "knn-exact:pixels", "concept-subspace", "knn-exact:judge")
+                .contains(contentOnly.get("default").asText()));
         assertTrue(Files.readString(markdown).contains("| trajectory-cosine |") || Files.readString(markdown).contains("**trajectory-cosine**"));
         assertEquals(2, Stemma.run("evaluate", "--store", store.toString(), "--run", "recorded", "--methods", "nope"));
     }
@@ -147,6 +156,16 @@ class RecordedRunIT {
         assertEquals(0, Stemma.run("attribute", "--store", store.toString(), "--run", "recorded", "--images",
                 images.resolve("Bag_0.png").toString(), "--method", "knn-exact:pixels", "--json", pixelsJson.toString()));
         assertEquals("knn-exact:pixels", new ObjectMapper().readTree(pixelsJson.toFile()).get("method").asText());
+        Path judgeJson = dir.resolve("judge.json");
+        assertEquals(0, Stemma.run("attribute", "--store", store.toString(), "--run", "recorded", "--images",
+                images.resolve("Bag_0.png").toString(), "--method", "knn-exact:judge", "--judge", SHIPPED_JUDGE,
+                "--json", judgeJson.toString()));
+        JsonNode judged = new ObjectMapper().readTree(judgeJson.toFile());
+        assertEquals("knn-exact:judge", judged.get("method").asText());
+        assertEquals(1, judged.get("count").asInt());
+        assertEquals(2, Stemma.run("attribute", "--store", store.toString(), "--run", "recorded", "--images",
+                images.resolve("Bag_0.png").toString(), "--method", "knn-exact:judge", "--judge", dir.resolve("no-judge").toString()),
+                "a judge directory that is not there is refused in one line");
         assertEquals(2, Stemma.run("attribute", "--store", store.toString(), "--run", "recorded", "--images",
                 images.toString(), "--method", "no-such-method"));
         assertEquals(2, Stemma.run("attribute", "--store", store.toString(), "--run", "recorded", "--images",

@@ -47,6 +47,8 @@ import java.util.function.Consumer;
  */
 public final class FidelityJudge implements AutoCloseable {
     public static final int DEFAULT_EPOCHS = 6;
+    /** Width of the penultimate layer, {@link #features}. */
+    public static final int FEATURES = 128;
     private static final int BATCH = 128;
 
     private final Model model;
@@ -70,7 +72,7 @@ public final class FidelityJudge implements AutoCloseable {
                 .add(Activation::relu)
                 .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
                 .add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(128).build())
+                .add(Linear.builder().setUnits(FEATURES).build())
                 .add(Activation::relu)
                 .add(Linear.builder().setUnits(classes).build());
     }
@@ -157,28 +159,61 @@ public final class FidelityJudge implements AutoCloseable {
 
     /** The class index the judge assigns to each image (CHW in [-1, 1]). */
     public int[] classify(float[][] images) {
-        int per = channels * size * size;
         int[] out = new int[images.length];
+        forwardInBatches(images, false, (from, output) -> {
+            long[] arg = output.argMax(1).toType(DataType.INT64, false).toLongArray();
+            for (int i = 0; i < arg.length; i++) {
+                out[from + i] = (int) arg[i];
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The judge's penultimate layer for each image (CHW in [-1, 1]): the {@value #FEATURES}
+     * values after the first linear layer's ReLU, the embedding a classifier-based nearest
+     * neighbour search compares images in.
+     */
+    public float[][] features(float[][] images) {
+        float[][] out = new float[images.length][];
+        forwardInBatches(images, true, (from, output) -> {
+            float[] flat = output.toFloatArray();
+            int width = (int) output.getShape().get(1);
+            for (int i = 0; i < flat.length / width; i++) {
+                out[from + i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+            }
+        });
+        return out;
+    }
+
+    private interface BatchOutput {
+        void accept(int from, NDArray output);
+    }
+
+    /** Runs the network (without its last layer if {@code penultimate}) over batches of images. */
+    private void forwardInBatches(float[][] images, boolean penultimate, BatchOutput sink) {
+        int per = channels * size * size;
+        List<ai.djl.nn.Block> layers = model.getBlock().getChildren().values();
+        int depth = penultimate ? layers.size() - 1 : layers.size();
         for (int from = 0; from < images.length; from += 256) {
             int m = Math.min(256, images.length - from);
             float[] x = new float[m * per];
             for (int i = 0; i < m; i++) {
                 if (images[from + i].length != per) {
                     throw new IllegalArgumentException("image has " + images[from + i].length + " values, the judge expects "
-                            + per);
+                            + per + " (" + channels + "x" + size + "x" + size + ")");
                 }
                 System.arraycopy(images[from + i], 0, x, i * per, per);
             }
             try (NDManager sub = model.getNDManager().newSubManager()) {
-                NDArray logits = model.getBlock().forward(new ParameterStore(sub, false),
-                        new NDList(sub.create(x, new Shape(m, channels, size, size))), false).singletonOrThrow();
-                long[] arg = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
-                for (int i = 0; i < m; i++) {
-                    out[from + i] = (int) arg[i];
+                ParameterStore store = new ParameterStore(sub, false);
+                NDList activations = new NDList(sub.create(x, new Shape(m, channels, size, size)));
+                for (int layer = 0; layer < depth; layer++) {
+                    activations = layers.get(layer).forward(store, activations, false);
                 }
+                sink.accept(from, activations.singletonOrThrow());
             }
         }
-        return out;
     }
 
     /** Accuracy per class on labelled images whose class names the judge knows. */

@@ -60,9 +60,24 @@ public final class Evaluation {
 
     private Evaluation() {}
 
-    /** Runs the evaluation of {@code runId}; {@code base} and {@code dataSpec} override the run's (null keeps them). */
-    public static Result run(TrajectoryStore store, String runId, Path base, String dataSpec, EvaluationConfig config,
-                             Consumer<String> progress) {
+    /**
+     * Runs the evaluation of {@code runId}; {@code base} and {@code dataSpec} override the run's (null
+     * keeps them); {@code judge} is the fidelity judge whose penultimate layer is an embedding
+     * baseline (null: the methods over it are left out, and the progress says so).
+     */
+    public static Result run(TrajectoryStore store, String runId, Path base, String dataSpec, Path judge,
+                             EvaluationConfig config, Consumer<String> progress) {
+        if (judge == null) {
+            List<String> withoutJudge = config.methods().stream()
+                    .filter(m -> !RunAnalysis.JUDGE.equals(RunAnalysis.embeddingOf(m))).toList();
+            if (withoutJudge.size() < config.methods().size()) {
+                progress.accept("no fidelity judge given: the methods over its embedding are left out");
+                if (withoutJudge.isEmpty()) {
+                    throw new IllegalArgumentException("every method asked for needs a fidelity judge; give one");
+                }
+                config = config.withMethods(withoutJudge);
+            }
+        }
         if (!store.hasRun(runId)) {
             throw new IllegalArgumentException("unknown run '" + runId + "' in store " + store.directory() + " (runs: "
                     + String.join(", ", store.runs()) + ")");
@@ -93,12 +108,13 @@ public final class Evaluation {
         double[] exposure = exposure(store, runId, set);
         List<SettingResult> settings = new ArrayList<>();
         for (boolean promptKnown : new boolean[] {true, false}) {
-            settings.add(setting(store, runId, base, dataSpec, config, promptKnown, tests, set, main, exposure, progress));
+            settings.add(setting(store, runId, base, dataSpec, judge, config, promptKnown, tests, set, main, exposure, progress));
         }
         return new Result(any.manifest(), finalStep, main, micro, counts, config, settings, generationSeconds);
     }
 
-    private static SettingResult setting(TrajectoryStore store, String runId, Path base, String dataSpec, EvaluationConfig config,
+    private static SettingResult setting(TrajectoryStore store, String runId, Path base, String dataSpec, Path judge,
+                                         EvaluationConfig config,
                                          boolean promptKnown, List<TestImage> tests, TrainingSet set, List<String> main,
                                          double[] exposure, Consumer<String> progress) {
         String name = promptKnown ? "prompt-known" : "content-only";
@@ -113,8 +129,13 @@ public final class Evaluation {
         List<Query> queries;
         float[][] pixels = tests.stream().map(TestImage::pixels).toArray(float[][]::new);
         float[][] conditions = tests.stream().map(TestImage::condition).toArray(float[][]::new);
-        RunAnalysis.Options prep = new RunAnalysis.Options(runId, promptKnown, List.of(dev.stemma.analyzer.Analyzer.TRAJECTORY_COSINE),
-                base, dataSpec, config.representation());
+        // One replay for every method but the gradient ones: trajectories, final activations, pixels, judge features.
+        List<String> replayed = new ArrayList<>(List.of(dev.stemma.analyzer.Analyzer.TRAJECTORY_COSINE));
+        if (judge != null) {
+            replayed.add(dev.stemma.analyzer.Analyzer.KNN_EXACT + RunAnalysis.JUDGE);
+        }
+        RunAnalysis.Options prep = new RunAnalysis.Options(runId, promptKnown, replayed, base, dataSpec, config.representation(),
+                judge);
         try (RunAnalysis analysis = RunAnalysis.open(store, prep, progress)) {
             queries = analysis.queriesUnder(pixels, conditions);
         }
@@ -125,7 +146,7 @@ public final class Evaluation {
             resetPeaks();
             long t0 = System.nanoTime();
             RunAnalysis.Options options = new RunAnalysis.Options(runId, promptKnown, family, base, dataSpec,
-                    config.representation());
+                    config.representation(), judge);
             try (RunAnalysis analysis = RunAnalysis.open(store, options, progress)) {
                 double buildSeconds = (System.nanoTime() - t0) / 1e9;
                 long q0 = System.nanoTime();
@@ -153,19 +174,20 @@ public final class Evaluation {
      * Methods grouped by what they are built from, in first-appearance order: one build serves a
      * group (a method and its random control share the gradients or trajectories they read).
      */
+    /** Methods grouped by what they are built from: trajectories, gradients, or one embedding each. */
     static List<List<String>> families(List<String> methods) {
         Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
         for (String m : methods) {
-            String key = m.startsWith("trajectory-cosine") ? "trajectories"
-                    : m.startsWith("weight-subspace") || m.equals(dev.stemma.analyzer.Analyzer.TRACIN) ? "gradients"
-                    : m.substring(m.indexOf(':') + 1);
+            String key = RunAnalysis.usesTrajectories(m) ? "trajectories"
+                    : RunAnalysis.usesGradients(m) ? "gradients"
+                    : RunAnalysis.embeddingOf(m);
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
         }
         return List.copyOf(groups.values());
     }
 
     private static boolean needsGradients(List<String> family) {
-        return family.stream().anyMatch(m -> m.startsWith("weight-subspace") || m.equals(dev.stemma.analyzer.Analyzer.TRACIN));
+        return family.stream().anyMatch(RunAnalysis::usesGradients);
     }
 
     static MethodResult score(String method, List<Attribution> answers, List<TestImage> tests, TrainingSet set,

@@ -5,13 +5,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Eigen-decomposition of a symmetric matrix through LAPACK dsyev, largest eigenvalue first. */
-final class SymmetricEigen {
+public final class SymmetricEigen {
 
     /** Eigenvalues in descending order and the matching unit eigenvectors as rows. */
-    record Result(double[] values, double[][] vectors) {
+    public record Result(double[] values, double[][] vectors) {
     }
 
     private SymmetricEigen() {
+    }
+
+    /** As {@link #decompose(INDArray, int)} for a matrix held as n rows of n doubles. */
+    public static Result decompose(double[][] matrix, int keep) {
+        try (INDArray array = Nd4j.create(matrix)) {
+            return decompose(array, keep);
+        }
     }
 
     /**

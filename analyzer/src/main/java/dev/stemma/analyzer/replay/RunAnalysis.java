@@ -9,11 +9,13 @@ import dev.stemma.analyzer.Trajectory;
 import dev.stemma.analyzer.gradient.GradientReplayConfig;
 import dev.stemma.analyzer.gradient.ReplayedGradients;
 import dev.stemma.analyzer.gradient.StoredWeightUpdates;
+import dev.stemma.trainer.FidelityJudge;
 import dev.stemma.trainer.StemmaModel;
 import dev.stemma.analyzer.store.StoredProbeTrajectories;
 import dev.stemma.collector.TrajectoryStore;
 import dev.stemma.protocol.Conditioning;
 import dev.stemma.protocol.ProbeSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,10 +38,25 @@ public final class RunAnalysis implements AutoCloseable {
     public static final String PIXELS = "pixels";
     /** Embedding of the activations at the last recorded step (the final model's view). */
     public static final String FINAL_ACTIVATIONS = "final-activations";
+    /** Embedding of the fidelity judge's penultimate layer (a classifier's view; needs {@link Options#judge()}). */
+    public static final String JUDGE = "judge";
 
-    /** What to build: the run, the setting and the methods' sources. */
+    private static final List<String> EMBEDDINGS = List.of(PIXELS, FINAL_ACTIVATIONS, JUDGE);
+    private static final List<String> TRAJECTORY_METHODS = List.of(Analyzer.TRAJECTORY_COSINE, Analyzer.TRAJECTORY_COSINE_RANDOM,
+            Analyzer.CONCEPT_SUBSPACE, Analyzer.CONCEPT_SUBSPACE_RANDOM);
+    private static final List<String> GRADIENT_METHODS = List.of(Analyzer.WEIGHT_SUBSPACE, Analyzer.WEIGHT_SUBSPACE_RANDOM,
+            Analyzer.TRACIN);
+
+    /**
+     * What to build: the run, the setting and the methods' sources.
+     *
+     * @param base     the base model directory, or null for the one the run's manifest names
+     * @param dataSpec the training data, or null for the one the run's manifest names
+     * @param judge    the fidelity judge whose penultimate layer the {@value #JUDGE} embedding
+     *                 uses, or null (then methods over that embedding are refused)
+     */
     public record Options(String runId, boolean promptKnown, List<String> methods, Path base, String dataSpec,
-                          RepresentationConfig representation) {
+                          RepresentationConfig representation, Path judge) {
         public Options {
             Objects.requireNonNull(runId, "run");
             methods = List.copyOf(methods);
@@ -49,8 +66,16 @@ public final class RunAnalysis implements AutoCloseable {
             Objects.requireNonNull(representation, "representation config");
         }
 
-        boolean needs(String family) {
-            return methods.stream().anyMatch(m -> m.equals(family) || m.startsWith(family) || m.endsWith(":" + family));
+        boolean needsTrajectories() {
+            return methods.stream().anyMatch(RunAnalysis::usesTrajectories);
+        }
+
+        boolean needsEmbedding(String embedding) {
+            return methods.stream().anyMatch(m -> embedding.equals(embeddingOf(m)));
+        }
+
+        boolean needsGradients() {
+            return methods.stream().anyMatch(RunAnalysis::usesGradients);
         }
     }
 
@@ -60,13 +85,15 @@ public final class RunAnalysis implements AutoCloseable {
     private final Analyzer analyzer;
     private final Consumer<String> progress;
     private final GradientSide gradients;
+    private final FidelityJudge judge;
 
     /** The gradient methods' replay: its own model (it sets checkpoint states) and the training gradients. */
     private record GradientSide(StemmaModel model, ReplayedGradients reader) {
     }
 
     private RunAnalysis(Options options, StoredProbeTrajectories recorded, RunReplay replay, Analyzer analyzer,
-                        Consumer<String> progress, GradientSide gradients) {
+                        Consumer<String> progress, GradientSide gradients, FidelityJudge judge) {
+        this.judge = judge;
         this.options = options;
         this.recorded = recorded;
         this.replay = replay;
@@ -93,22 +120,27 @@ public final class RunAnalysis implements AutoCloseable {
         StoredProbeTrajectories recorded = StoredProbeTrajectories.open(store, options.runId(), cond);
         RunReplay replay = RunReplay.open(store, options.runId(), options.base());
         GradientSide gradients = null;
+        FidelityJudge judge = null;
         try {
             Analyzer.Builder builder = Analyzer.builder(options.runId(), recorded.trainingSet());
-            if (options.needs("trajectory-cosine")) {
+            if (options.needsTrajectories()) {
                 progress.accept("building the trajectory subspaces of " + recorded.trainingSet().size() + " training images x "
                         + recorded.steps() + " recorded steps x " + recorded.channels().size() + " channels");
                 builder.representationTrajectories(recorded, options.representation());
             }
-            if (options.needs(PIXELS)) {
+            if (options.needsEmbedding(PIXELS)) {
                 builder.embedding(PIXELS, trainingPixels(recorded, replay, options.dataSpec()));
             }
-            if (options.needs(FINAL_ACTIVATIONS)) {
+            if (options.needsEmbedding(JUDGE)) {
+                judge = openJudge(options);
+                builder.embedding(JUDGE, judgeFeatures(judge, options, trainingPixels(recorded, replay, options.dataSpec())));
+            }
+            if (options.needsEmbedding(FINAL_ACTIVATIONS)) {
                 float[][] finals = new float[recorded.trainingSet().size()][];
                 recorded.forEachItem((i, t) -> finals[i] = lastStep(t));
                 builder.embedding(FINAL_ACTIVATIONS, finals);
             }
-            if (options.needs(Analyzer.TRACIN) || options.needs(Analyzer.WEIGHT_SUBSPACE)) {
+            if (options.needsGradients()) {
                 StemmaModel model = replay.newModel();
                 List<String> ids = recorded.trainingSet().items().stream().map(TrainingItem::id).toList();
                 List<String> concepts = recorded.trainingSet().items().stream().map(TrainingItem::concept).toList();
@@ -118,28 +150,67 @@ public final class RunAnalysis implements AutoCloseable {
                         GradientReplayConfig.defaults().withConditioning(cond), progress);
                 gradients = new GradientSide(model, reader);
                 builder.gradients(reader, StoredWeightUpdates.open(store, options.runId(), reader.layout(), 1),
-                        GradientConfig.defaults(), options.needs(Analyzer.TRACIN));
+                        GradientConfig.defaults(), options.methods().contains(Analyzer.TRACIN));
             }
-            return new RunAnalysis(options, recorded, replay, builder.build(), progress, gradients);
+            return new RunAnalysis(options, recorded, replay, builder.build(), progress, gradients, judge);
         } catch (RuntimeException e) {
             if (gradients != null) {
                 gradients.model().close();
+            }
+            if (judge != null) {
+                judge.close();
             }
             replay.close();
             throw e;
         }
     }
 
+    private static FidelityJudge openJudge(Options options) {
+        if (options.judge() == null) {
+            throw new IllegalArgumentException("the " + JUDGE + " embedding needs a fidelity judge (--judge DIR)");
+        }
+        if (!Files.isRegularFile(options.judge().resolve("judge.json"))) {
+            throw new IllegalArgumentException("no fidelity judge in " + options.judge() + " (judge.json is missing; "
+                    + "`stemma judge --out DIR` trains one)");
+        }
+        return FidelityJudge.load(options.judge());
+    }
+
+    private static float[][] judgeFeatures(FidelityJudge judge, Options options, float[][] images) {
+        try {
+            return judge.features(images);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("judge " + options.judge() + " does not fit this run's images: " + e.getMessage(), e);
+        }
+    }
+
     /** Method names this class can build, families with ':' completed by their embedding. */
     public static List<String> knownMethods() {
-        List<String> out = new ArrayList<>(List.of(Analyzer.TRAJECTORY_COSINE, Analyzer.TRAJECTORY_COSINE_RANDOM,
-                Analyzer.WEIGHT_SUBSPACE, Analyzer.WEIGHT_SUBSPACE_RANDOM, Analyzer.TRACIN));
-        for (String e : List.of(PIXELS, FINAL_ACTIVATIONS)) {
+        List<String> out = new ArrayList<>(TRAJECTORY_METHODS);
+        out.addAll(GRADIENT_METHODS);
+        for (String e : EMBEDDINGS) {
             out.add(Analyzer.EMBEDDING_COSINE + e);
             out.add(Analyzer.KNN_EXACT + e);
             out.add(Analyzer.KNN_HNSW + e);
+            out.add(Analyzer.CONCEPT_SUBSPACE + ":" + e);
         }
         return Collections.unmodifiableList(out);
+    }
+
+    /** Whether {@code method} reads replayed trajectories. */
+    public static boolean usesTrajectories(String method) {
+        return TRAJECTORY_METHODS.contains(method);
+    }
+
+    /** Whether {@code method} reads per-example gradients (its queries need a gradient replay of their own). */
+    public static boolean usesGradients(String method) {
+        return GRADIENT_METHODS.contains(method);
+    }
+
+    /** The embedding {@code method} reads ({@code knn-exact:pixels} reads {@code pixels}), or null. */
+    public static String embeddingOf(String method) {
+        int colon = method.indexOf(':');
+        return colon < 0 ? null : method.substring(colon + 1);
     }
 
     private static boolean isKnown(String method) {
@@ -200,13 +271,14 @@ public final class RunAnalysis implements AutoCloseable {
             replayConditions[i] = options.promptKnown() ? conditions[i] : replay.model().nullCondition();
         }
         List<Trajectory> trajectories = null;
-        if (options.needs("trajectory-cosine")) {
+        if (options.needsTrajectories()) {
             trajectories = replayTrajectories(images, replayConditions);
-        } else if (options.needs(FINAL_ACTIVATIONS)) {
+        } else if (options.needsEmbedding(FINAL_ACTIVATIONS)) {
             long[] last = {recorded.recordedSteps()[recorded.steps() - 1]};
             trajectories = replay.trajectories(images, replayConditions, new int[n], recorded.channelList(), last, progress);
         }
         List<float[][]> queryGradients = gradients == null ? null : gradients.reader().gradientsUnder(images, replayConditions);
+        float[][] judged = judge == null ? null : judgeFeatures(judge, options, images);
         List<Query> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Query q = Query.empty();
@@ -215,12 +287,15 @@ public final class RunAnalysis implements AutoCloseable {
             }
             if (trajectories != null) {
                 Trajectory t = trajectories.get(i);
-                if (options.needs("trajectory-cosine")) {
+                if (options.needsTrajectories()) {
                     q = q.withTrajectory(t);
                 }
                 q = q.withEmbedding(FINAL_ACTIVATIONS, lastStep(t));
             }
             q = q.withEmbedding(PIXELS, images[i]);
+            if (judged != null) {
+                q = q.withEmbedding(JUDGE, judged[i]);
+            }
             out.add(q);
         }
         return out;
@@ -391,6 +466,9 @@ public final class RunAnalysis implements AutoCloseable {
     public void close() {
         if (gradients != null) {
             gradients.model().close();
+        }
+        if (judge != null) {
+            judge.close();
         }
         replay.close();
     }
