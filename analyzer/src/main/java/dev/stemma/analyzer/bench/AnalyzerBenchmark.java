@@ -40,7 +40,8 @@ public final class AnalyzerBenchmark {
     /** What one run measured. */
     public record Result(Settings settings, double subspaceSeconds, long subspacePeakHeapBytes, double energyFraction,
                          double indexSeconds, long indexPeakHeapBytes, long retainedHeapBytes, double medianQueryMillis, double p95QueryMillis,
-                         double maxQueryMillis, double medianQueryCpuMillis, double topOneAccuracy) {
+                         double maxQueryMillis, double medianQueryCpuMillis, double topOneAccuracy,
+                         double conceptSubspaceMedianMillis) {
 
         public String toJson() {
             return String.format(Locale.ROOT,
@@ -48,11 +49,11 @@ public final class AnalyzerBenchmark {
                             + "\"subspace_seconds\":%.3f,\"subspace_peak_heap_mib\":%.1f,\"energy_fraction\":%.4f,"
                             + "\"index_seconds\":%.3f,\"index_peak_heap_mib\":%.1f,\"retained_heap_after_build_mib\":%.1f,"
                             + "\"query_ms_median\":%.2f,\"query_ms_p95\":%.2f,\"query_ms_max\":%.2f,\"query_cpu_ms_median\":%.2f,\"top1\":%.3f,"
-                            + "\"max_heap_mib\":%.0f}",
+                            + "\"concept_subspace_query_ms_median\":%.2f,\"max_heap_mib\":%.0f}",
                     settings.items(), settings.steps(), settings.dimension(), settings.rank(), settings.queries(),
                     subspaceSeconds, subspacePeakHeapBytes / 1048576.0, energyFraction, indexSeconds,
                     indexPeakHeapBytes / 1048576.0, retainedHeapBytes / 1048576.0, medianQueryMillis, p95QueryMillis, maxQueryMillis, medianQueryCpuMillis, topOneAccuracy,
-                    Runtime.getRuntime().maxMemory() / 1048576.0);
+                    conceptSubspaceMedianMillis, Runtime.getRuntime().maxMemory() / 1048576.0);
         }
     }
 
@@ -93,7 +94,7 @@ public final class AnalyzerBenchmark {
         long subspacePeak = HeapPeaks.peak();
         if (settings.subspaceOnly()) {
             return new Result(settings, subspaceSeconds, subspacePeak, subspace.energyFraction(), Double.NaN, 0, 0,
-                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
 
         HeapPeaks.reset();
@@ -108,6 +109,7 @@ public final class AnalyzerBenchmark {
         int warmup = 10;
         double[] millis = new double[settings.queries()];
         double[] cpuMillis = new double[settings.queries()];
+        double[] conceptMillis = new double[settings.queries()];
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         int correct = 0;
         for (int q = -warmup; q < settings.queries(); q++) {
@@ -119,7 +121,11 @@ public final class AnalyzerBenchmark {
             Attribution attribution = analyzer.attribute(Analyzer.TRAJECTORY_COSINE, query);
             long elapsed = System.nanoTime() - start;
             long cpu = threads.getCurrentThreadCpuTime() - cpuStart;
+            long conceptStart = System.nanoTime();
+            analyzer.attribute(Analyzer.CONCEPT_SUBSPACE, query);
+            long conceptElapsed = System.nanoTime() - conceptStart;
             if (q >= 0) {
+                conceptMillis[q] = conceptElapsed / 1e6;
                 millis[q] = elapsed / 1e6;
                 cpuMillis[q] = cpu / 1e6;
                 correct += attribution.topConcept().equals("concept-" + concept) ? 1 : 0;
@@ -128,8 +134,10 @@ public final class AnalyzerBenchmark {
         long indexPeak = HeapPeaks.peak();
         Arrays.sort(millis);
         Arrays.sort(cpuMillis);
+        Arrays.sort(conceptMillis);
         return new Result(settings, subspaceSeconds, subspacePeak, subspace.energyFraction(), indexSeconds, indexPeak, retained,
                 millis[millis.length / 2], millis[(int) Math.min(millis.length - 1, Math.ceil(0.95 * millis.length) - 1)],
-                millis[millis.length - 1], cpuMillis[cpuMillis.length / 2], (double) correct / settings.queries());
+                millis[millis.length - 1], cpuMillis[cpuMillis.length / 2], (double) correct / settings.queries(),
+                conceptMillis[conceptMillis.length / 2]);
     }
 }

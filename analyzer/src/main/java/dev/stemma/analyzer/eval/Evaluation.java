@@ -174,7 +174,6 @@ public final class Evaluation {
      * Methods grouped by what they are built from, in first-appearance order: one build serves a
      * group (a method and its random control share the gradients or trajectories they read).
      */
-    /** Methods grouped by what they are built from: trajectories, gradients, or one embedding each. */
     static List<List<String>> families(List<String> methods) {
         Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
         for (String m : methods) {

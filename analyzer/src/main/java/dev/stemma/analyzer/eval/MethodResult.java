@@ -1,6 +1,8 @@
 package dev.stemma.analyzer.eval;
 
+import dev.stemma.analyzer.Analyzer;
 import dev.stemma.analyzer.metrics.BootstrapInterval;
+import dev.stemma.analyzer.replay.RunAnalysis;
 
 /**
  * One method's figures in one setting. Intervals are 95% percentile bootstraps over test images;
@@ -39,8 +41,8 @@ public record MethodResult(String method, Role role, BootstrapInterval top1, Boo
             if (method.endsWith("-random")) {
                 return CONTROL;
             }
-            if (method.startsWith("trajectory-cosine") || method.startsWith("weight-subspace")) {
-                return STEMMA;
+            if (RunAnalysis.usesTrajectories(method) || RunAnalysis.usesGradients(method) && !method.equals(Analyzer.TRACIN)) {
+                return STEMMA; // what only a recorded run has: its trajectories, its weight updates
             }
             return BASELINE;
         }

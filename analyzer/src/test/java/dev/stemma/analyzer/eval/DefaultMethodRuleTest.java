@@ -58,4 +58,22 @@ class DefaultMethodRuleTest {
                 List.of("knn-exact:pixels", "embedding-cosine:pixels"), List.of("weight-subspace", "weight-subspace-random"),
                 List.of("knn-hnsw:final-activations")), groups);
     }
+
+    @Test
+    void shouldBuildConceptSubspacesWithTheTrajectoriesOrTheirEmbedding() {
+        List<List<String>> groups = Evaluation.families(List.of("trajectory-cosine", "concept-subspace:judge", "knn-exact:judge",
+                "concept-subspace", "concept-subspace-random"));
+        assertEquals(List.of(List.of("trajectory-cosine", "concept-subspace", "concept-subspace-random"),
+                List.of("concept-subspace:judge", "knn-exact:judge")), groups);
+    }
+
+    @Test
+    void shouldCallMethodsOverRecordedTrajectoriesOrUpdatesStemmaAndTheirRandomSubspacesControls() {
+        assertEquals(MethodResult.Role.STEMMA, MethodResult.Role.of("concept-subspace"));
+        assertEquals(MethodResult.Role.STEMMA, MethodResult.Role.of("weight-subspace"));
+        assertEquals(MethodResult.Role.CONTROL, MethodResult.Role.of("concept-subspace-random"));
+        assertEquals(MethodResult.Role.BASELINE, MethodResult.Role.of("concept-subspace:pixels"));
+        assertEquals(MethodResult.Role.BASELINE, MethodResult.Role.of("knn-exact:judge"));
+        assertEquals(MethodResult.Role.BASELINE, MethodResult.Role.of("tracin"));
+    }
 }
