@@ -5,6 +5,9 @@ import dev.stemma.analyzer.eval.Evaluation;
 import dev.stemma.analyzer.eval.EvaluationConfig;
 import dev.stemma.analyzer.eval.EvaluationReport;
 import dev.stemma.analyzer.replay.RunAnalysis;
+import dev.stemma.analyzer.replay.RunReplay;
+import dev.stemma.analyzer.replay.RunTrainingImages;
+import dev.stemma.protocol.RunManifest;
 import dev.stemma.collector.TrajectoryStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +64,17 @@ final class EvaluateCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}; 'none', or a default that is not there, leaves those methods out).")
     String judge;
 
+    @Option(names = "--lds", defaultValue = "0", paramLabel = "M",
+            description = "Retrain the customisation on M random halves of its training images (each a whole customisation,"
+                    + " without the agent) and report each method's linear datamodeling score; the bar asks for M >= 16"
+                    + " (default: ${DEFAULT-VALUE}, not measured).")
+    int lds;
+
+    @Option(names = "--lds-dir", paramLabel = "DIR",
+            description = "Where the halves' datasets and adapters go; a half already trained there on the same images is reused"
+                    + " (default: stemma-data/lds/RUN).")
+    Path ldsDir;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON here.")
     Path json;
 
@@ -71,7 +85,8 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EvaluationConfig config = EvaluationConfig.defaults().withGenerations(generations, mixGenerations)
                 .withRepresentation(RepresentationConfig.defaults().withRank(rank))
-                .withMethods(methods == null || methods.isEmpty() ? EvaluationConfig.defaults().methods() : methods);
+                .withMethods(methods == null || methods.isEmpty() ? EvaluationConfig.defaults().methods() : methods)
+                .withLdsHalves(lds);
         for (String m : config.methods()) {
             if (!RunAnalysis.knownMethods().contains(m)) {
                 throw new IllegalArgumentException("unknown method '" + m + "'; known: " + String.join(", ", RunAnalysis.knownMethods()));
@@ -79,7 +94,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         String command = "stemma " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         try (TrajectoryStore s = TrajectoryStore.openReadOnly(store)) {
-            Evaluation.Result result = Evaluation.run(s, run, base, data, JudgeOption.resolve(judge), config,
+            Evaluation.Result result = Evaluation.run(s, run,
+                    new Evaluation.Sources(base, data, JudgeOption.resolve(judge), lds > 0 ? retrainer(s) : null), config,
                     Progress::log);
             EvaluationReport report = new EvaluationReport(result, command);
             if (json != null) {
@@ -94,5 +110,17 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private SubsetRetrainer retrainer(TrajectoryStore s) {
+        if (!s.hasRun(run)) {
+            throw new IllegalArgumentException("unknown run '" + run + "' in store " + store + " (runs: " + String.join(", ", s.runs()) + ")");
+        }
+        try (RunReplay replay = RunReplay.open(s, run, base)) {
+            RunManifest manifest = replay.manifest();
+            String spec = data != null ? data : RunTrainingImages.datasetSpec(manifest);
+            Path dir = ldsDir != null ? ldsDir : Path.of("stemma-data", "lds", run);
+            return new SubsetRetrainer(manifest, replay.baseDirectory(), spec, replay.model().config().imageChannels(), dir);
+        }
     }
 }

@@ -109,7 +109,8 @@ class RecordedRunIT {
         Path markdown = dir.resolve("evaluation.md");
         assertEquals(0, Stemma.run("evaluate", "--store", store.toString(), "--run", "recorded", "--generations", "2",
                 "--mix-generations", "1", "--rank", "2", "--methods", "trajectory-cosine,knn-exact:pixels,concept-subspace,knn-exact:judge",
-                "--judge", SHIPPED_JUDGE, "--json", json.toString(), "--markdown", markdown.toString()));
+                "--judge", SHIPPED_JUDGE, "--lds", "3", "--lds-dir", dir.resolve("lds").toString(), "--json", json.toString(),
+                "--markdown", markdown.toString()));
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertEquals(2, root.get("testImages").get("single").asInt() / 2, "2 generations of each of the 2 concepts");
         JsonNode settings = root.get("settings");
@@ -119,7 +120,16 @@ class RecordedRunIT {
         for (JsonNode m : contentOnly.get("methods")) {
             double top1 = m.get("top1").get("estimate").asDouble();
             assertTrue(top1 >= 0 && top1 <= 1, "top-1 is a rate: " + m);
+            double lds = m.get("lds").get("estimate").asDouble();
+            assertTrue(lds >= -1 && lds <= 1, "the LDS is a rank correlation: " + m);
         }
+        for (int half = 0; half < 3; half++) {
+            assertTrue(Files.isRegularFile(dir.resolve("lds").resolve(String.format("half-%02d", half)).resolve("adapter.stw")),
+                    "each half's retrained adapter is kept for a later run to reuse");
+        }
+        assertTrue(Files.readString(markdown).contains("NOT MET content-only")
+                && Files.readString(markdown).contains("counterfactual LDS (M >= 16) >= 0.25 and >= 1.2x the best baseline: M = 3"),
+                "3 halves are fewer than the bar asks for: the table says so");
         assertTrue(List.of("trajectory-cosine", "knn-exact:pixels", "concept-subspace", "knn-exact:judge")
                 .contains(contentOnly.get("default").asText()));
         assertTrue(Files.readString(markdown).contains("| trajectory-cosine |") || Files.readString(markdown).contains("**trajectory-cosine**"));

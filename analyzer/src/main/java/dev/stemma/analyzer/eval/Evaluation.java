@@ -61,12 +61,27 @@ public final class Evaluation {
     private Evaluation() {}
 
     /**
-     * Runs the evaluation of {@code runId}; {@code base} and {@code dataSpec} override the run's (null
-     * keeps them); {@code judge} is the fidelity judge whose penultimate layer is an embedding
-     * baseline (null: the methods over it are left out, and the progress says so).
+     * Where the evaluation finds what the store does not hold.
+     *
+     * @param base      the base model, overriding the run's (null keeps it)
+     * @param dataSpec  the training data, overriding the run's (null keeps it)
+     * @param judge     the fidelity judge whose penultimate layer is an embedding baseline (null: the
+     *                  methods over it are left out, and the progress says so)
+     * @param retrainer what retrains the customisation on halves for the LDS (null: only allowed
+     *                  when {@link EvaluationConfig#ldsHalves()} is 0)
      */
-    public static Result run(TrajectoryStore store, String runId, Path base, String dataSpec, Path judge,
-                             EvaluationConfig config, Consumer<String> progress) {
+    public record Sources(Path base, String dataSpec, Path judge, Retrainer retrainer) {
+    }
+
+    /** Runs the evaluation of {@code runId}. */
+    public static Result run(TrajectoryStore store, String runId, Sources sources, EvaluationConfig config,
+                             Consumer<String> progress) {
+        Path base = sources.base();
+        String dataSpec = sources.dataSpec();
+        Path judge = sources.judge();
+        if (config.ldsHalves() > 0 && sources.retrainer() == null) {
+            throw new IllegalArgumentException("the LDS needs a retrainer");
+        }
         if (judge == null) {
             List<String> withoutJudge = config.methods().stream()
                     .filter(m -> !RunAnalysis.JUDGE.equals(RunAnalysis.embeddingOf(m))).toList();
@@ -96,7 +111,9 @@ public final class Evaluation {
         long finalStep;
         List<TestImage> tests;
         long began = System.nanoTime();
+        Path baseDir;
         try (RunReplay replay = RunReplay.open(store, runId, base)) {
+            baseDir = replay.baseDirectory();
             finalStep = lastFactorStep(store, runId);
             replay.loadStep(finalStep);
             progress.accept("generating test images from run " + runId + " at step " + finalStep);
@@ -106,9 +123,14 @@ public final class Evaluation {
         Map<TestImage.Kind, Integer> counts = new java.util.EnumMap<>(TestImage.Kind.class);
         tests.forEach(t -> counts.merge(t.kind(), 1, Integer::sum));
         double[] exposure = exposure(store, runId, set);
+        LinearDatamodeling lds = null;
+        if (config.ldsHalves() > 0) {
+            lds = LinearDatamodeling.measure(set, tests, config.ldsHalves(), config.seed(), baseDir, sources.retrainer(), progress);
+        }
         List<SettingResult> settings = new ArrayList<>();
         for (boolean promptKnown : new boolean[] {true, false}) {
-            settings.add(setting(store, runId, base, dataSpec, judge, config, promptKnown, tests, set, main, exposure, progress));
+            settings.add(setting(store, runId, base, dataSpec, judge, config, promptKnown, tests, set, main, exposure, lds,
+                    progress));
         }
         return new Result(any.manifest(), finalStep, main, micro, counts, config, settings, generationSeconds);
     }
@@ -116,7 +138,7 @@ public final class Evaluation {
     private static SettingResult setting(TrajectoryStore store, String runId, Path base, String dataSpec, Path judge,
                                          EvaluationConfig config,
                                          boolean promptKnown, List<TestImage> tests, TrainingSet set, List<String> main,
-                                         double[] exposure, Consumer<String> progress) {
+                                         double[] exposure, LinearDatamodeling lds, Consumer<String> progress) {
         String name = promptKnown ? "prompt-known" : "content-only";
         Conditioning cond = promptKnown ? Conditioning.OWN_TOKEN : Conditioning.NULL_TOKEN;
         if (!store.activationSeries(runId).stream().anyMatch(s -> s.conditioning() == cond)) {
@@ -161,7 +183,7 @@ public final class Evaluation {
                         answers.add(analysis.analyzer().attribute(method, q));
                     }
                     long t2 = System.nanoTime();
-                    results.add(score(method, answers, tests, set, main, exposure, buildSeconds,
+                    results.add(score(method, answers, tests, set, main, exposure, lds, buildSeconds,
                             queryMillis + (t2 - t1) / 1e6 / familyQueries.size(), peakHeapMiB(), config.seed()));
                 }
             }
@@ -190,8 +212,8 @@ public final class Evaluation {
     }
 
     static MethodResult score(String method, List<Attribution> answers, List<TestImage> tests, TrainingSet set,
-                              List<String> main, double[] exposure, double buildSeconds, double millisPerImage,
-                              double peakHeapMiB, long seed) {
+                              List<String> main, double[] exposure, LinearDatamodeling lds, double buildSeconds,
+                              double millisPerImage, double peakHeapMiB, long seed) {
         List<Double> top1 = new ArrayList<>();
         List<Double> mixCos = new ArrayList<>();
         List<Double> mixRho = new ArrayList<>();
@@ -199,6 +221,7 @@ public final class Evaluation {
         List<Double> r5 = new ArrayList<>();
         List<Double> r10 = new ArrayList<>();
         List<Double> ap = new ArrayList<>();
+        List<Double> ldsScores = new ArrayList<>();
         List<Double> controlLow = new ArrayList<>();
         List<Double> controlShare = new ArrayList<>();
         List<Double> genuineLow = new ArrayList<>();
@@ -235,6 +258,12 @@ public final class Evaluation {
                 }
                 default -> throw new IllegalStateException(t.kind().toString());
             }
+            if (lds != null && !t.kind().control()) {
+                double value = lds.score(i, a.imageScores());
+                if (!Double.isNaN(value)) {
+                    ldsScores.add(value);
+                }
+            }
             if (!t.kind().control()) {
                 float[] s = a.imageScores();
                 for (int j = 0; j < s.length; j++) {
@@ -250,7 +279,7 @@ public final class Evaluation {
             meanScore[j] = scoreCount[j] == 0 ? 0 : scoreSum[j] / scoreCount[j];
         }
         return new MethodResult(method, MethodResult.Role.of(method), mean(top1, seed), mean(mixCos, seed), mean(mixRho, seed),
-                mean(r1, seed), mean(r5, seed), mean(r10, seed), mean(ap, seed), mean(controlLow, seed),
+                mean(r1, seed), mean(r5, seed), mean(r10, seed), mean(ap, seed), mean(ldsScores, seed), mean(controlLow, seed),
                 mean(controlShare, seed), mean(genuineLow, seed), Metrics.spearman(meanScore, exposure), buildSeconds,
                 millisPerImage, peakHeapMiB);
     }

@@ -55,10 +55,24 @@ public final class EvaluationReport {
                 out.add(bar(p + "mixture shifted cosine >= 0.90", d.mixShiftedCosine(), 0.90));
                 out.add(bar(p + "micro-concept Recall@10 >= 0.8", d.microRecall10(), 0.80));
             }
+            out.add(ldsBar(s, d, p));
         }
-        out.add("NOT MEASURED counterfactual: LDS (M >= 16) >= 0.25 and >= 1.2x the best baseline (retraining on halves is not"
-                + " run by this evaluation yet)");
         return out;
+    }
+
+    /** LDS (M >= 16) >= 0.25 and >= 1.2x the best baseline's on the same run. */
+    private String ldsBar(Evaluation.SettingResult s, MethodResult d, String p) {
+        int halves = result.config().ldsHalves();
+        String what = p + "counterfactual LDS (M >= 16) >= 0.25 and >= 1.2x the best baseline";
+        if (halves == 0 || d.lds() == null) {
+            return "NOT MEASURED " + what + " (run with --lds M)";
+        }
+        double bestBaseline = s.methods().stream().filter(m -> m.role() == MethodResult.Role.BASELINE && m.lds() != null)
+                .mapToDouble(m -> m.lds().estimate()).max().orElse(Double.NaN);
+        boolean met = halves >= 16 && d.lds().estimate() >= 0.25 && !Double.isNaN(bestBaseline)
+                && d.lds().estimate() >= 1.2 * bestBaseline;
+        return (met ? "MET " : "NOT MET ") + what + String.format(Locale.ROOT, ": M = %d, %s vs best baseline %.3f", halves,
+                fmt(d.lds()), bestBaseline);
     }
 
     private static String bar(String what, BootstrapInterval v, double threshold) {
@@ -82,22 +96,27 @@ public final class EvaluationReport {
                 result.config().ddimSteps(), result.config().guidance(), result.config().seed()));
         m.append("- intervals: 95% percentile bootstrap over test images; top-1 and mixtures over the main concepts' shares"
                 + " (renormalised); micro-concept recall among all training images; exposure rho = Spearman of each training"
-                + " image's mean score with how often it was trained on\n\n");
+                + " image's mean score with how often it was trained on\n");
+        m.append(result.config().ldsHalves() == 0 ? "- LDS: not measured (--lds M retrains the customisation on M halves)\n\n"
+                : "- LDS: the customisation retrained on " + result.config().ldsHalves() + " random halves (within each concept);"
+                + " per generation, Spearman across halves of the half's summed scores with minus the generation's diffusion loss"
+                + " under the model trained on it (timesteps 100-900, fixed noise); mean over generations\n\n");
         for (Evaluation.SettingResult s : result.settings()) {
             m.append("## ").append(s.setting()).append("\n\n");
             if (s.notRecorded() != null) {
                 m.append("Not measured: ").append(s.notRecorded()).append(".\n\n");
                 continue;
             }
-            m.append("| method | role | top-1 | mix s-cos | mix rho | R@1 | R@5 | R@10 | mAP | controls low | control share to token"
+            m.append("| method | role | top-1 | mix s-cos | mix rho | R@1 | R@5 | R@10 | mAP | LDS | controls low | control share to token"
                     + " | genuine low | exposure rho | build s | ms/img | peak heap MiB |\n");
-            m.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            m.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (MethodResult r : s.methods()) {
                 m.append("| ").append(r.method().equals(s.defaultMethod()) ? "**" + r.method() + "**" : r.method()).append(" | ")
                         .append(r.role().name().toLowerCase(Locale.ROOT)).append(" | ").append(fmt(r.top1())).append(" | ")
                         .append(fmt(r.mixShiftedCosine())).append(" | ").append(fmt(r.mixSpearman())).append(" | ")
                         .append(fmt(r.microRecall1())).append(" | ").append(fmt(r.microRecall5())).append(" | ")
                         .append(fmt(r.microRecall10())).append(" | ").append(fmt(r.microMap())).append(" | ")
+                        .append(fmt(r.lds())).append(" | ")
                         .append(fmt(r.controlsLow())).append(" | ").append(fmt(r.controlTokenShare())).append(" | ")
                         .append(fmt(r.genuineLow())).append(" | ")
                         .append(String.format(Locale.ROOT, "%.2f | %.1f | %.2f | %.0f |%n", r.exposureSpearman(), r.buildSeconds(),
@@ -152,6 +171,7 @@ public final class EvaluationReport {
                 put(x, "microRecall5", r.microRecall5());
                 put(x, "microRecall10", r.microRecall10());
                 put(x, "microMap", r.microMap());
+                put(x, "lds", r.lds());
                 put(x, "controlsLow", r.controlsLow());
                 put(x, "controlTokenShare", r.controlTokenShare());
                 put(x, "genuineLow", r.genuineLow());

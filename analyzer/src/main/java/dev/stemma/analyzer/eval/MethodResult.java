@@ -17,6 +17,8 @@ import dev.stemma.analyzer.replay.RunAnalysis;
  * @param microRecall5       ... top 5
  * @param microRecall10      ... top 10
  * @param microMap           mean average precision of the exemplars
+ * @param lds                linear datamodeling score over the generations (null unless the
+ *                           evaluation retrained on halves, {@link LinearDatamodeling})
  * @param controlsLow        share of blank and noise controls marked low-confidence
  * @param controlTokenShare  mean share a control gives its token's concept
  * @param genuineLow         share of single-concept generations marked low-confidence
@@ -28,7 +30,8 @@ import dev.stemma.analyzer.replay.RunAnalysis;
  */
 public record MethodResult(String method, Role role, BootstrapInterval top1, BootstrapInterval mixShiftedCosine,
                            BootstrapInterval mixSpearman, BootstrapInterval microRecall1, BootstrapInterval microRecall5,
-                           BootstrapInterval microRecall10, BootstrapInterval microMap, BootstrapInterval controlsLow,
+                           BootstrapInterval microRecall10, BootstrapInterval microMap, BootstrapInterval lds,
+                           BootstrapInterval controlsLow,
                            BootstrapInterval controlTokenShare, BootstrapInterval genuineLow, double exposureSpearman,
                            double buildSeconds, double millisPerImage, double peakHeapMiB) {
 

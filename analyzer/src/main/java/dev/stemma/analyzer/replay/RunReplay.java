@@ -85,6 +85,11 @@ public final class RunReplay implements AutoCloseable {
         return new RunReplay(store, manifest, baseDir, lora);
     }
 
+    /** The base model directory replay runs on (the run's, checked by sha256, or the one given). */
+    public Path baseDirectory() {
+        return baseDir;
+    }
+
     /** The run's manifest. */
     public RunManifest manifest() {
         return manifest;

@@ -15,7 +15,7 @@ class DefaultMethodRuleTest {
 
     private static MethodResult result(String method, double top1, double mix, Double r10, double ms) {
         return new MethodResult(method, MethodResult.Role.of(method), v(top1), v(mix), v(0.5), null, null,
-                r10 == null ? null : v(r10), null, v(1), v(0.2), v(0), 0, 1, ms, 100);
+                r10 == null ? null : v(r10), null, null, v(1), v(0.2), v(0), 0, 1, ms, 100);
     }
 
     @Test

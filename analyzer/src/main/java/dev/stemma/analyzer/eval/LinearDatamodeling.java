@@ -1,0 +1,162 @@
+package dev.stemma.analyzer.eval;
+
+import dev.stemma.analyzer.TrainingSet;
+import dev.stemma.analyzer.metrics.Metrics;
+import dev.stemma.trainer.StemmaModel;
+import dev.stemma.trainer.model.NoiseSchedule;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * The counterfactual test of within-concept attribution (the linear datamodeling score, LDS):
+ * the customisation is trained again on M random halves of its training images; each test
+ * generation's diffusion loss is measured under each retrained model; for one method and one
+ * generation, the LDS is the Spearman correlation, across the M halves, between the summed
+ * attribution scores of each half's images and minus the generation's loss under the model
+ * trained on that half (a method that credits the right images predicts which halves make the
+ * generation likely). Halves are drawn within each concept (ceil(n/2) of its n images), so every
+ * retrained model still knows every concept and the test measures attribution inside concepts.
+ *
+ * @param halves  M x n membership of each training image (training-set order) in each half
+ * @param losses  M x tests: each test image's loss under each retrained model (NaN for controls)
+ */
+public record LinearDatamodeling(boolean[][] halves, double[][] losses) {
+
+    /** Diffusion timesteps at which a generation's loss is measured (mean of the squared noise error). */
+    static final int[] LOSS_TIMESTEPS = {100, 300, 500, 700, 900};
+
+    public LinearDatamodeling {
+        if (halves.length < 2 || losses.length != halves.length) {
+            throw new IllegalArgumentException("LDS needs at least 2 retrained halves and one loss row each, got "
+                    + halves.length + " and " + losses.length);
+        }
+    }
+
+    /** M random halves, within each concept, from {@code seed}. */
+    static boolean[][] drawHalves(TrainingSet set, int m, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        boolean[][] halves = new boolean[m][set.size()];
+        for (int h = 0; h < m; h++) {
+            for (int c = 0; c < set.concepts().size(); c++) {
+                int[] members = set.members(c).clone();
+                for (int i = members.length - 1; i > 0; i--) {
+                    int j = random.nextInt(i + 1);
+                    int t = members[i];
+                    members[i] = members[j];
+                    members[j] = t;
+                }
+                for (int k = 0; k < (members.length + 1) / 2; k++) {
+                    halves[h][members[k]] = true;
+                }
+            }
+        }
+        return halves;
+    }
+
+    /**
+     * Retrains the run on {@code m} halves and measures every non-control test image's loss under
+     * each retrained model (base {@code baseDir}).
+     */
+    static LinearDatamodeling measure(TrainingSet set, List<TestImage> tests, int m, long seed, Path baseDir,
+                                      Retrainer retrainer, Consumer<String> progress) {
+        boolean[][] halves = drawHalves(set, m, seed);
+        double[][] losses = new double[m][];
+        for (int h = 0; h < m; h++) {
+            String label = String.format("half-%02d", h);
+            progress.accept("LDS: retraining on " + label + " (" + (h + 1) + " of " + m + ")");
+            Path adapter = retrainer.retrain(label, idsByConcept(set, halves[h]));
+            try (StemmaModel model = StemmaModel.open(baseDir, adapter)) {
+                losses[h] = losses(model, tests, seed);
+            }
+        }
+        return new LinearDatamodeling(halves, losses);
+    }
+
+    /** The training images of one half, by concept, in training-set order. */
+    static Map<String, List<String>> idsByConcept(TrainingSet set, boolean[] half) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String concept : set.concepts()) {
+            out.put(concept, new ArrayList<>());
+        }
+        for (int i = 0; i < set.size(); i++) {
+            if (half[i]) {
+                out.get(set.item(i).concept()).add(set.item(i).id());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Each test image's diffusion loss under {@code model}: mean squared error of the predicted
+     * noise at {@link #LOSS_TIMESTEPS}, with noise fixed by the image's index and {@code seed}, under
+     * the conditioning it was generated with; NaN for controls.
+     */
+    static double[] losses(StemmaModel model, List<TestImage> tests, long seed) {
+        double[] out = new double[tests.size()];
+        for (int i = 0; i < tests.size(); i++) {
+            TestImage t = tests.get(i);
+            if (t.kind().control()) {
+                out[i] = Double.NaN;
+                continue;
+            }
+            double sum = 0;
+            float[] x = new float[t.pixels().length];
+            for (int k = 0; k < LOSS_TIMESTEPS.length; k++) {
+                int timestep = LOSS_TIMESTEPS[k];
+                float[] eps = NoiseSchedule.noise(seed * 1_000_003L + i * 31L + k, x.length);
+                NoiseSchedule.noisy(t.pixels(), eps, timestep, x, 0);
+                float[] predicted = model.predictNoise(x, timestep, t.condition());
+                double se = 0;
+                for (int j = 0; j < eps.length; j++) {
+                    double d = predicted[j] - eps[j];
+                    se += d * d;
+                }
+                sum += se / eps.length;
+            }
+            out[i] = sum / LOSS_TIMESTEPS.length;
+        }
+        return out;
+    }
+
+    /**
+     * The LDS of one method on test image {@code test}: Spearman, across halves, of the summed
+     * scores of each half's images with minus the image's loss; NaN for controls or when either
+     * side is constant.
+     */
+    double score(int test, float[] imageScores) {
+        int m = halves.length;
+        double[] predicted = new double[m];
+        double[] actual = new double[m];
+        for (int h = 0; h < m; h++) {
+            if (Double.isNaN(losses[h][test])) {
+                return Double.NaN;
+            }
+            double sum = 0;
+            for (int i = 0; i < imageScores.length; i++) {
+                if (halves[h][i] && !Float.isNaN(imageScores[i])) {
+                    sum += imageScores[i];
+                }
+            }
+            predicted[h] = sum;
+            actual[h] = -losses[h][test];
+        }
+        if (constant(predicted) || constant(actual)) {
+            return Double.NaN;
+        }
+        return Metrics.spearman(predicted, actual);
+    }
+
+    private static boolean constant(double[] v) {
+        for (double x : v) {
+            if (x != v[0]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
