@@ -124,7 +124,8 @@ public final class EvaluationReport {
             }
             m.append(String.format(Locale.ROOT, "%nReplay of the test images: %.2f s per image (shared by every method).%n",
                     s.replaySecondsPerImage()));
-            m.append("\nDefault (highest mean of top-1, mixture shifted cosine and micro Recall@10 among non-control methods): **")
+            m.append("\nDefault (highest mean of top-1, mixture shifted cosine and micro Recall@10 among non-control methods that mark"
+                    + " >= 90% of blank and noise controls low): **")
                     .append(s.defaultMethod()).append("**\n\n");
         }
         m.append("## Bars\n\n");

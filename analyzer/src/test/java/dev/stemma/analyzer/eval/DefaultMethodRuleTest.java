@@ -14,8 +14,21 @@ class DefaultMethodRuleTest {
     }
 
     private static MethodResult result(String method, double top1, double mix, Double r10, double ms) {
+        return result(method, top1, mix, r10, ms, 1.0);
+    }
+
+    private static MethodResult result(String method, double top1, double mix, Double r10, double ms, double controlsLow) {
         return new MethodResult(method, MethodResult.Role.of(method), v(top1), v(mix), v(0.5), null, null,
-                r10 == null ? null : v(r10), null, null, v(1), v(0.2), v(0), 0, 1, ms, 100);
+                r10 == null ? null : v(r10), null, null, v(controlsLow), v(0.2), v(0), 0, 1, ms, 100);
+    }
+
+    @Test
+    void shouldNotPickAMethodThatLetsBlankAndNoiseImagesThroughConfident() {
+        MethodResult sharp = result("embedding-cosine:pixels", 0.9, 0.95, 0.6, 1, 0.5);
+        MethodResult safe = result("knn-exact:final-activations", 0.9, 0.9, 0.5, 1, 0.94);
+        assertEquals("knn-exact:final-activations", DefaultMethodRule.choose(List.of(sharp, safe)).orElseThrow().method());
+        assertEquals("embedding-cosine:pixels", DefaultMethodRule.choose(List.of(sharp)).orElseThrow().method(),
+                "when no method is safe on controls the rule still picks one");
     }
 
     @Test
