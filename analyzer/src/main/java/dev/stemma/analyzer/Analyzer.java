@@ -118,6 +118,7 @@ public final class Analyzer {
         private final List<Runnable> steps = new ArrayList<>();
         private final Map<String, AttributionMethod> methods = new LinkedHashMap<>();
         private final Map<String, Subspace> subspaces = new LinkedHashMap<>();
+        private java.util.Set<String> only;
 
         private Builder(String run, TrainingSet set) {
             if (run == null || run.isBlank()) {
@@ -133,24 +134,55 @@ public final class Analyzer {
             return this;
         }
 
-        /** Registers {@value #TRAJECTORY_COSINE} and its random control. */
+        /**
+         * Builds only the methods named here (default: every method the given inputs allow): what a
+         * caller that needs one method saves, e.g. the random controls' projections and calibration.
+         */
+        public Builder only(java.util.Collection<String> names) {
+            this.only = java.util.Set.copyOf(names);
+            return this;
+        }
+
+        private boolean wants(String name) {
+            return only == null || only.contains(name);
+        }
+
+        /**
+         * Registers {@value #TRAJECTORY_COSINE}, {@value #CONCEPT_SUBSPACE} and their random
+         * controls (those {@link #only} allows).
+         */
         public Builder representationTrajectories(TrajectoryReader reader, RepresentationConfig config) {
             steps.add(() -> {
-                List<Subspace> fitted = TrajectorySubspaces.fit(reader, config.increments(), config.rank());
-                for (int c = 0; c < fitted.size(); c++) {
-                    subspaces.put("trajectory:" + reader.channels().get(c), fitted.get(c));
+                boolean real = wants(TRAJECTORY_COSINE) || wants(CONCEPT_SUBSPACE);
+                boolean control = wants(TRAJECTORY_COSINE_RANDOM) || wants(CONCEPT_SUBSPACE_RANDOM);
+                if (real) {
+                    List<Subspace> fitted = TrajectorySubspaces.fit(reader, config.increments(), config.rank());
+                    for (int c = 0; c < fitted.size(); c++) {
+                        subspaces.put("trajectory:" + reader.channels().get(c), fitted.get(c));
+                    }
+                    TrajectoryCosineScorer cosine = TrajectoryCosineScorer.build(TRAJECTORY_COSINE, set.size(), reader,
+                            config.increments(), fitted);
+                    addTrajectoryMethods(TRAJECTORY_COSINE, CONCEPT_SUBSPACE, cosine, config);
                 }
-                TrajectoryCosineScorer cosine = TrajectoryCosineScorer.build(TRAJECTORY_COSINE, set.size(), reader, config.increments(), fitted);
-                add(TRAJECTORY_COSINE, cosine, false);
-                List<Subspace> random = TrajectorySubspaces.random(reader, config.rank(), config.randomSeed());
-                TrajectoryCosineScorer control = TrajectoryCosineScorer.build(TRAJECTORY_COSINE_RANDOM, set.size(), reader, config.increments(), random);
-                add(TRAJECTORY_COSINE_RANDOM, control, false);
-                add(CONCEPT_SUBSPACE, ConceptSubspaceScorer.build(set, cosine::concatenatedRow, cosine::concatenatedQueryRow,
-                        config.conceptRank()), false);
-                add(CONCEPT_SUBSPACE_RANDOM, ConceptSubspaceScorer.build(set, control::concatenatedRow, control::concatenatedQueryRow,
-                        config.conceptRank()), false);
+                if (control) {
+                    List<Subspace> random = TrajectorySubspaces.random(reader, config.rank(), config.randomSeed());
+                    TrajectoryCosineScorer cosine = TrajectoryCosineScorer.build(TRAJECTORY_COSINE_RANDOM, set.size(), reader,
+                            config.increments(), random);
+                    addTrajectoryMethods(TRAJECTORY_COSINE_RANDOM, CONCEPT_SUBSPACE_RANDOM, cosine, config);
+                }
             });
             return this;
+        }
+
+        private void addTrajectoryMethods(String cosineName, String conceptName, TrajectoryCosineScorer cosine,
+                                          RepresentationConfig config) {
+            if (wants(cosineName)) {
+                add(cosineName, cosine, false);
+            }
+            if (wants(conceptName)) {
+                add(conceptName, ConceptSubspaceScorer.build(set, cosine::concatenatedRow, cosine::concatenatedQueryRow,
+                        config.conceptRank()), false);
+            }
         }
 
         /**
@@ -168,12 +200,20 @@ public final class Analyzer {
             }
             steps.add(() -> {
                 EmbeddingVectors prepared = new EmbeddingVectors(name, vectors, set.size());
-                add(EMBEDDING_COSINE + name, new EmbeddingCosineScorer(EMBEDDING_COSINE + name, name, prepared), false);
-                add(KNN_EXACT + name, NearestNeighbourScorer.build(KNN_EXACT + name, name, prepared, config, true), true);
-                add(KNN_HNSW + name, NearestNeighbourScorer.build(KNN_HNSW + name, name, prepared, config, false), true);
-                add(CONCEPT_SUBSPACE + ":" + name, ConceptSubspaceScorer.build(set, prepared::unit,
-                        query -> prepared.centredUnit(query.requireEmbedding(CONCEPT_SUBSPACE + ":" + name, name)),
-                        ConceptSubspaceScorer.DEFAULT_RANK), false);
+                if (wants(EMBEDDING_COSINE + name)) {
+                    add(EMBEDDING_COSINE + name, new EmbeddingCosineScorer(EMBEDDING_COSINE + name, name, prepared), false);
+                }
+                if (wants(KNN_EXACT + name)) {
+                    add(KNN_EXACT + name, NearestNeighbourScorer.build(KNN_EXACT + name, name, prepared, config, true), true);
+                }
+                if (wants(KNN_HNSW + name)) {
+                    add(KNN_HNSW + name, NearestNeighbourScorer.build(KNN_HNSW + name, name, prepared, config, false), true);
+                }
+                if (wants(CONCEPT_SUBSPACE + ":" + name)) {
+                    add(CONCEPT_SUBSPACE + ":" + name, ConceptSubspaceScorer.build(set, prepared::unit,
+                            query -> prepared.centredUnit(query.requireEmbedding(CONCEPT_SUBSPACE + ":" + name, name)),
+                            ConceptSubspaceScorer.DEFAULT_RANK), false);
+                }
             });
             return this;
         }
@@ -198,15 +238,20 @@ public final class Analyzer {
                 if (loraUpdates.columns() != gradients.parameters()) {
                     throw new IllegalArgumentException("LoRA updates have " + loraUpdates.columns() + " parameters, the gradients " + gradients.parameters());
                 }
-                if (withTracin) {
+                if (withTracin && wants(TRACIN)) {
                     add(TRACIN, new FullGradientScorer(TRACIN, gradients, set.size()), false);
                 }
                 int rank = Math.min(config.rank(), Math.min(loraUpdates.rows(), loraUpdates.columns()));
                 Subspace weights = StepGramSubspaces.build(loraUpdates, rank);
                 subspaces.put("weights", weights);
-                add(WEIGHT_SUBSPACE, ProjectedGradientScorer.build(WEIGHT_SUBSPACE, set.size(), gradients, weights), false);
-                Subspace random = RandomSubspace.of(gradients.parameters(), weights.rank(), config.randomSeed());
-                add(WEIGHT_SUBSPACE_RANDOM, ProjectedGradientScorer.build(WEIGHT_SUBSPACE_RANDOM, set.size(), gradients, random), false);
+                if (wants(WEIGHT_SUBSPACE)) {
+                    add(WEIGHT_SUBSPACE, ProjectedGradientScorer.build(WEIGHT_SUBSPACE, set.size(), gradients, weights), false);
+                }
+                if (wants(WEIGHT_SUBSPACE_RANDOM)) {
+                    Subspace random = RandomSubspace.of(gradients.parameters(), weights.rank(), config.randomSeed());
+                    add(WEIGHT_SUBSPACE_RANDOM, ProjectedGradientScorer.build(WEIGHT_SUBSPACE_RANDOM, set.size(), gradients, random),
+                            false);
+                }
             });
             return this;
         }
@@ -217,6 +262,11 @@ public final class Analyzer {
                 throw new IllegalStateException("Nothing to attribute with: give trajectories, embeddings or gradients");
             }
             steps.forEach(Runnable::run);
+            if (only != null && !methods.keySet().containsAll(only)) {
+                java.util.Set<String> missing = new java.util.TreeSet<>(only);
+                missing.removeAll(methods.keySet());
+                throw new IllegalArgumentException("Cannot build " + missing + " from the inputs given; they allow " + methods.keySet());
+            }
             return new Analyzer(run, set, new LinkedHashMap<>(methods), new LinkedHashMap<>(subspaces));
         }
 

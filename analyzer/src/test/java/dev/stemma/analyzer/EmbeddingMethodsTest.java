@@ -41,6 +41,23 @@ class EmbeddingMethodsTest {
     }
 
     @Test
+    void shouldBuildOnlyTheMethodsAskedForAndRefuseOnesTheInputsCannotGive() {
+        List<TrainingItem> items = new ArrayList<>();
+        float[][] vectors = new float[6][];
+        Random random = new Random(35);
+        for (int i = 0; i < 6; i++) {
+            items.add(new TrainingItem("i" + i, "concept-" + (i % 2)));
+            vectors[i] = gaussian(1.0, random);
+        }
+        TrainingSet set = new TrainingSet(items);
+        Analyzer one = Analyzer.builder("only", set).only(List.of("knn-exact:pixels")).embedding("pixels", vectors).build();
+        assertEquals(List.of("knn-exact:pixels"), one.methods());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Analyzer.builder("only", set).only(List.of("trajectory-cosine")).embedding("pixels", vectors).build());
+        assertTrue(e.getMessage().contains("trajectory-cosine"), e.getMessage());
+    }
+
+    @Test
     void shouldAttributeClusterMembersToTheirConceptWithEveryMethod() {
         Random random = new Random(32);
         for (String method : analyzer.methods()) {

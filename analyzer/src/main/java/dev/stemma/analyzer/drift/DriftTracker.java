@@ -115,7 +115,7 @@ public final class DriftTracker {
     /** Attributes every generation over the first {@code count} steps; adds the answers to {@code answers} if given. */
     private Drift.Checkpoint checkpoint(RecordedRun run, int count, List<Drift.Answer> answers) {
         TrainingSet set = run.trainingSet();
-        Analyzer analyzer = Analyzer.builder(runId, set)
+        Analyzer analyzer = Analyzer.builder(runId, set).only(java.util.List.of(Analyzer.TRAJECTORY_COSINE))
                 .representationTrajectories(run.training(count), config.representation())
                 .build();
         builds++;

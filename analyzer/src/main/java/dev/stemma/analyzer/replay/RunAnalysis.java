@@ -122,7 +122,7 @@ public final class RunAnalysis implements AutoCloseable {
         GradientSide gradients = null;
         FidelityJudge judge = null;
         try {
-            Analyzer.Builder builder = Analyzer.builder(options.runId(), recorded.trainingSet());
+            Analyzer.Builder builder = Analyzer.builder(options.runId(), recorded.trainingSet()).only(options.methods());
             if (options.needsTrajectories()) {
                 progress.accept("building the trajectory subspaces of " + recorded.trainingSet().size() + " training images x "
                         + recorded.steps() + " recorded steps x " + recorded.channels().size() + " channels");
