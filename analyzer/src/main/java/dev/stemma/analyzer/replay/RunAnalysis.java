@@ -128,12 +128,14 @@ public final class RunAnalysis implements AutoCloseable {
                         + recorded.steps() + " recorded steps x " + recorded.channels().size() + " channels");
                 builder.representationTrajectories(recorded, options.representation());
             }
+            float[][] pixels = options.needsEmbedding(PIXELS) || options.needsEmbedding(JUDGE)
+                    ? trainingPixels(recorded, replay, options.dataSpec()) : null;
             if (options.needsEmbedding(PIXELS)) {
-                builder.embedding(PIXELS, trainingPixels(recorded, replay, options.dataSpec()));
+                builder.embedding(PIXELS, pixels);
             }
             if (options.needsEmbedding(JUDGE)) {
                 judge = openJudge(options);
-                builder.embedding(JUDGE, judgeFeatures(judge, options, trainingPixels(recorded, replay, options.dataSpec())));
+                builder.embedding(JUDGE, judgeFeatures(judge, options, pixels));
             }
             if (options.needsEmbedding(FINAL_ACTIVATIONS)) {
                 float[][] finals = new float[recorded.trainingSet().size()][];
