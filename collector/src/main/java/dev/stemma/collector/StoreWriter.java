@@ -78,7 +78,8 @@ final class StoreWriter implements AutoCloseable {
             for (IncomingRecord in : records) {
                 StemmaRecord record;
                 try {
-                    record = RecordCodec.decodeFinite(in.value());
+                    // The value is this poll's own array and is never changed: the tensors can share it.
+                    record = RecordCodec.decodeFiniteSharing(in.value());
                     if (record instanceof StepSnapshot s) {
                         checkShapes(s);
                     }

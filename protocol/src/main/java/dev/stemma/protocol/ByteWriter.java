@@ -97,14 +97,18 @@ final class ByteWriter {
     }
 
     void bytes(byte[] b) {
-        if (digest != null && b.length >= DIRECT_TO_DIGEST) {
+        bytes(b, 0, b.length);
+    }
+
+    void bytes(byte[] b, int offset, int length) {
+        if (digest != null && length >= DIRECT_TO_DIGEST) {
             flush();
-            digest.update(b);
+            digest.update(b, offset, length);
             return;
         }
-        ensure(b.length);
-        System.arraycopy(b, 0, buf, count, b.length);
-        count += b.length;
+        ensure(length);
+        System.arraycopy(b, offset, buf, count, length);
+        count += length;
     }
 
     /** The bytes written; no copy when the expected size was exact. */

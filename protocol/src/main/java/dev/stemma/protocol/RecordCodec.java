@@ -60,10 +60,14 @@ public final class RecordCodec {
      * @throws MalformedRecordException if the bytes are not one valid record of a known version
      */
     public static StemmaRecord decode(byte[] bytes) throws MalformedRecordException {
+        return decode(bytes, false);
+    }
+
+    private static StemmaRecord decode(byte[] bytes, boolean share) throws MalformedRecordException {
         if (bytes == null) {
             throw new MalformedRecordException(Reason.TRUNCATED, "no bytes");
         }
-        ByteReader r = new ByteReader(bytes);
+        ByteReader r = new ByteReader(bytes, share);
         for (byte m : MAGIC) {
             if (r.u8("magic") != (m & 0xff)) {
                 throw new MalformedRecordException(Reason.BAD_MAGIC, "not a Stemma record");
@@ -98,7 +102,19 @@ public final class RecordCodec {
      * finite: what the collector accepts into a store.
      */
     public static StemmaRecord decodeFinite(byte[] bytes) throws MalformedRecordException {
-        StemmaRecord record = decode(bytes);
+        return checkFinite(decode(bytes, false));
+    }
+
+    /**
+     * As {@link #decodeFinite}, but the record's tensors are views of {@code bytes}, not copies:
+     * for a caller that owns the array and never changes it afterwards (the collector, with a
+     * record value fresh off the topic).
+     */
+    public static StemmaRecord decodeFiniteSharing(byte[] bytes) throws MalformedRecordException {
+        return checkFinite(decode(bytes, true));
+    }
+
+    private static StemmaRecord checkFinite(StemmaRecord record) throws MalformedRecordException {
         if (record instanceof StepSnapshot s) {
             if (!Float.isFinite(s.loss()) || !Float.isFinite(s.learningRate())) {
                 throw new MalformedRecordException(Reason.NON_FINITE, "step " + s.step() + " loss or learning rate is not finite");
@@ -169,7 +185,7 @@ public final class RecordCodec {
             }
             out.put((byte) v);
         }
-        out.put(tensor.rawData());
+        out.put(tensor.rawData(), tensor.rawOffset(), tensor.byteSize());
     }
 
     private static int varintSize(int d) {
@@ -403,7 +419,7 @@ public final class RecordCodec {
 
     private static void writeTensor(ByteWriter w, Tensor t) {
         writeShape(w, t.dtype(), t.rawShape());
-        w.bytes(t.rawData());
+        w.bytes(t.rawData(), t.rawOffset(), t.byteSize());
     }
 
     private static Tensor readTensor(ByteReader r) throws MalformedRecordException {
@@ -417,6 +433,6 @@ public final class RecordCodec {
                         + " needs more bytes than the " + r.remaining() + " that remain");
             }
         }
-        return Tensor.trusted(dtype, dims, r.bytes((int) bytes, "tensor data"));
+        return r.tensor(dtype, dims, (int) bytes, "tensor data");
     }
 }
