@@ -5,6 +5,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * One consumer thread of a {@link Collector}: poll, write the poll into the store as one batch,
  * send its bad records to the dead-letter topic, commit its offsets; repeat until shut down.
  *
+ * <p>Pipelined: a poll's batch is written on this loop's writer thread while the consumer thread
+ * polls the next one (the classic consumer reads its socket only inside {@code poll}, so without
+ * this the fetch and the write never overlap). The next poll is handed to the writer only after
+ * the previous one's write has returned, its dead letters are sent and its offsets committed, so
+ * offsets are still committed after their write and in poll order, one batch at a time.
+ *
  * <p>Errors are sorted as in Kafka's own examples: fatal ones (authorization, an unsupported
  * broker, a fenced static member, a store failure) stop the collector; an invalid or missing
  * offset resets to the beginning of the partition (the store is idempotent, so re-reading
@@ -46,8 +57,17 @@ final class ConsumerLoop implements Runnable {
     private final AtomicLong lag;
     private final Runnable lagChanged;
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private final ExecutorService writerThread;
     private Map<TopicPartition, Long> replayEnd;
     private Map<TopicPartition, OffsetAndMetadata> uncommitted;
+    /** The poll being written on the writer thread, not yet committed; null when none. */
+    private Batch inFlight;
+    /** A poll that was written but whose dead letters failed: read again from its first offsets. */
+    private ConsumerRecords<byte[], byte[]> failed;
+
+    /** One poll handed to the writer thread. */
+    private record Batch(ConsumerRecords<byte[], byte[]> polled, Map<TopicPartition, OffsetAndMetadata> offsets,
+                         Future<BatchOutcome> outcome) {}
 
     ConsumerLoop(CollectorConfig config, int index, StoreWriter writer, CollectorMetrics metrics, AtomicBoolean closing,
                  AtomicLong lag, Runnable lagChanged) {
@@ -60,6 +80,8 @@ final class ConsumerLoop implements Runnable {
         this.lagChanged = lagChanged;
         this.consumer = new KafkaConsumer<>(consumerProperties(config, index), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
+        String name = config.clientId() + "-" + index + "-writer";
+        this.writerThread = Executors.newSingleThreadExecutor(r -> new Thread(r, name));
     }
 
     static Properties consumerProperties(CollectorConfig config, int index) {
@@ -96,12 +118,19 @@ final class ConsumerLoop implements Runnable {
             }
             while (!closing.get() && !replayFinished()) {
                 ConsumerRecords<byte[], byte[]> polled = ConsumerRecords.empty();
+                boolean submitted = false;
                 try {
-                    polled = consumer.poll(config.pollTimeout());
-                    if (!polled.isEmpty()) {
-                        handle(polled, sink);
-                    } else if (uncommitted != null) {
+                    if (inFlight == null || !replayFetchedAll()) {
+                        polled = consumer.poll(config.pollTimeout());
+                    }
+                    if (inFlight != null) {
+                        finish(sink);
+                    } else if (polled.isEmpty() && uncommitted != null) {
                         commit(uncommitted);
+                    }
+                    if (!polled.isEmpty()) {
+                        submit(polled);
+                        submitted = true;
                     }
                     reportLag();
                 } catch (WakeupException e) {
@@ -116,10 +145,24 @@ final class ConsumerLoop implements Runnable {
                     consumer.seekToBeginning(e.partitions());
                 } catch (KafkaException e) {
                     LOG.warn("collector {}-{}: {}; retrying the poll", config.clientId(), index, e.toString());
-                    rewind(polled);
+                    if (!submitted) {
+                        rewind(polled); // polled but never handed to the writer
+                    }
+                    if (failed != null) {
+                        rewind(failed); // after the later poll: its first offsets are the earlier ones
+                        failed = null;
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
+                }
+            }
+            if (inFlight != null && !Thread.currentThread().isInterrupted()) {
+                // Shutting down with a batch being written: finish it (its dead letters, its commit).
+                try {
+                    finish(sink);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
             if (uncommitted != null) {
@@ -127,24 +170,71 @@ final class ConsumerLoop implements Runnable {
                 commit(uncommitted);
             }
         } finally {
+            stopWriterThread();
             writer.close();
         }
     }
 
-    private void handle(ConsumerRecords<byte[], byte[]> polled, DeadLetterSink sink) throws InterruptedException {
+    /** Hands a poll to the writer thread. */
+    private void submit(ConsumerRecords<byte[], byte[]> polled) {
         List<IncomingRecord> records = new ArrayList<>(polled.count());
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : polled) {
             records.add(new IncomingRecord(r.key(), r.value(), r.topic(), r.partition(), r.offset()));
             offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
         }
-        BatchOutcome outcome = writer.write(records);
+        inFlight = new Batch(polled, offsets, writerThread.submit(() -> writer.write(records)));
+    }
+
+    /**
+     * Waits for the batch in flight to be written, sends its dead letters, then commits its
+     * offsets. A failed write (a store failure) is rethrown as it is.
+     */
+    private void finish(DeadLetterSink sink) throws InterruptedException {
+        Batch b = inFlight;
+        BatchOutcome outcome;
+        try {
+            outcome = b.outcome().get();
+        } catch (ExecutionException e) {
+            inFlight = null;
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        inFlight = null;
         if (sink != null) {
-            sink.send(outcome.rejected());
+            try {
+                sink.send(outcome.rejected());
+            } catch (KafkaException e) {
+                failed = b.polled();
+                throw e;
+            }
         }
         metrics.recorded(outcome);
-        uncommitted = offsets;
-        commit(offsets);
+        uncommitted = b.offsets();
+        commit(b.offsets());
+    }
+
+    /** Lets the writer thread finish what it was given, then stops it: the writer is closed only afterwards. */
+    private void stopWriterThread() {
+        writerThread.shutdown();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (writerThread.awaitTermination(1, TimeUnit.SECONDS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -154,9 +244,6 @@ final class ConsumerLoop implements Runnable {
 
     /** Seeks back to the first record of a poll that was not fully handled, so it is read again. */
     private void rewind(ConsumerRecords<byte[], byte[]> polled) {
-        if (uncommitted != null) {
-            return; // the batch is stored; only its commit is pending, and the next one covers it
-        }
         for (TopicPartition tp : polled.partitions()) {
             if (consumer.assignment().contains(tp)) {
                 consumer.seek(tp, polled.records(tp).get(0).offset());
@@ -185,6 +272,11 @@ final class ConsumerLoop implements Runnable {
     }
 
     private boolean replayFinished() {
+        return replayFetchedAll() && inFlight == null && uncommitted == null;
+    }
+
+    /** Replaying, and every partition has been polled up to where the replay ends. */
+    private boolean replayFetchedAll() {
         if (replayEnd == null) {
             return false;
         }
@@ -193,6 +285,6 @@ final class ConsumerLoop implements Runnable {
                 return false;
             }
         }
-        return uncommitted == null;
+        return true;
     }
 }

@@ -9,9 +9,11 @@ import dev.stemma.protocol.RecordCodec;
 import dev.stemma.protocol.RunManifest;
 import dev.stemma.protocol.StemmaRecord;
 import dev.stemma.protocol.StepSnapshot;
+import dev.stemma.protocol.Tensor;
 import dev.stemma.protocol.integrity.HashChain;
 import dev.stemma.protocol.store.ColumnFamily;
 import dev.stemma.protocol.store.StoreKeys;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +43,11 @@ final class StoreWriter implements AutoCloseable {
     private final WriteOptions writeOptions;
     private final ReadOptions readOptions = new ReadOptions();
     private final Map<String, RunManifest> manifests = new HashMap<>();
+    /** One batch for the writer's life, cleared after each write: its buffer is not allocated and faulted in per poll. */
+    private WriteBatch batch;
+    /** Direct buffers for tensor puts: RocksDB copies a direct buffer into the batch without a JNI array copy. */
+    private ByteBuffer keyBuffer = ByteBuffer.allocateDirect(256);
+    private ByteBuffer valueBuffer = ByteBuffer.allocateDirect(64 << 10);
 
     /**
      * @param syncWrites whether each batch's WAL write is fsynced before the write returns (and
@@ -54,21 +61,25 @@ final class StoreWriter implements AutoCloseable {
 
     BatchOutcome write(List<IncomingRecord> records) {
         List<RejectedRecord> rejected = new ArrayList<>();
-        Map<String, NavigableMap<Long, byte[]>> pendingSteps = new HashMap<>();
+        Map<String, NavigableMap<Long, StepSnapshot>> pendingSteps = new HashMap<>();
         int nManifests = 0;
         int nSteps = 0;
         int nEnds = 0;
         long bytes = 0;
-        long incoming = 0;
-        for (IncomingRecord in : records) {
-            incoming += in.size() + 256;
+        if (batch == null) {
+            long incoming = 0;
+            for (IncomingRecord in : records) {
+                incoming += in.size() + 256;
+            }
+            // Reserve the first batch's buffer up front: growing a many-MB batch by doubling copied it several times.
+            batch = new WriteBatch((int) Math.min(incoming, Integer.MAX_VALUE - 8));
         }
-        // Reserve the batch's buffer up front: growing a many-MB batch by doubling copied it several times.
-        try (WriteBatch batch = new WriteBatch((int) Math.min(incoming, Integer.MAX_VALUE - 8))) {
+        try {
             for (IncomingRecord in : records) {
                 StemmaRecord record;
                 try {
-                    record = RecordCodec.decodeFinite(in.value());
+                    // The value is this poll's own array and is never changed: the tensors can share it.
+                    record = RecordCodec.decodeFiniteSharing(in.value());
                     if (record instanceof StepSnapshot s) {
                         checkShapes(s);
                     }
@@ -86,11 +97,11 @@ final class StoreWriter implements AutoCloseable {
                 } else {
                     StepSnapshot s = (StepSnapshot) record;
                     bytes += putStep(batch, s);
-                    pendingSteps.computeIfAbsent(s.runId(), r -> new TreeMap<>()).put(s.step(), RecordCodec.encode(s));
+                    pendingSteps.computeIfAbsent(s.runId(), r -> new TreeMap<>()).put(s.step(), s);
                     nSteps++;
                 }
             }
-            for (Map.Entry<String, NavigableMap<Long, byte[]>> run : pendingSteps.entrySet()) {
+            for (Map.Entry<String, NavigableMap<Long, StepSnapshot>> run : pendingSteps.entrySet()) {
                 bytes += link(batch, run.getKey(), run.getValue());
             }
             long start = System.nanoTime();
@@ -101,6 +112,8 @@ final class StoreWriter implements AutoCloseable {
             return new BatchOutcome(nManifests, nSteps, nEnds, bytes, writeNanos, rejected);
         } catch (RocksDBException e) {
             throw store.failure("writing a batch of " + records.size() + " records", e);
+        } finally {
+            batch.clear();
         }
     }
 
@@ -178,16 +191,34 @@ final class StoreWriter implements AutoCloseable {
         long bytes = put(batch, ColumnFamily.METRICS, StoreKeys.step(s.runId(), s.step()),
                 RecordCodec.encode(new StepSnapshot(s.runId(), s.step(), s.loss(), s.learningRate(), s.batch(), List.of(), List.of())));
         for (NamedTensor f : s.factors()) {
-            bytes += put(batch, ColumnFamily.FACTORS, StoreKeys.factor(s.runId(), f.name(), s.step()), RecordCodec.encodeTensor(f.value()));
+            bytes += putTensor(batch, ColumnFamily.FACTORS, StoreKeys.factor(s.runId(), f.name(), s.step()), f.value());
         }
         for (ProbeActivation a : s.activations()) {
-            bytes += put(batch, ColumnFamily.ACTIVATIONS, StoreKeys.activation(s.runId(), s.step(), a), RecordCodec.encodeTensor(a.values()));
+            bytes += putTensor(batch, ColumnFamily.ACTIVATIONS, StoreKeys.activation(s.runId(), s.step(), a), a.values());
         }
         return bytes;
     }
 
+    /** Puts {@code RecordCodec.encodeTensor(tensor)} under {@code key}, encoded straight into a direct buffer. */
+    private long putTensor(WriteBatch batch, ColumnFamily family, byte[] key, Tensor tensor) throws RocksDBException {
+        int size = RecordCodec.encodedTensorSize(tensor);
+        if (valueBuffer.capacity() < size) {
+            valueBuffer = ByteBuffer.allocateDirect(Math.max(size, valueBuffer.capacity() * 2));
+        }
+        if (keyBuffer.capacity() < key.length) {
+            keyBuffer = ByteBuffer.allocateDirect(Math.max(key.length, keyBuffer.capacity() * 2));
+        }
+        valueBuffer.clear();
+        RecordCodec.encodeTensor(tensor, valueBuffer);
+        valueBuffer.flip();
+        keyBuffer.clear();
+        keyBuffer.put(key).flip();
+        batch.put(store.cf(family), keyBuffer, valueBuffer);
+        return key.length + size;
+    }
+
     /** Puts the chain links of a run's pending steps, and of stored steps after them, into the batch. */
-    private long link(WriteBatch batch, String runId, NavigableMap<Long, byte[]> pending) throws RocksDBException {
+    private long link(WriteBatch batch, String runId, NavigableMap<Long, StepSnapshot> pending) throws RocksDBException {
         byte[] run = StoreKeys.run(runId);
         long first = pending.firstKey();
         HashChain chain = HashChain.start(runId);
@@ -214,7 +245,7 @@ final class StoreWriter implements AutoCloseable {
                 long step;
                 if (pendingStep <= storedStep) {
                     step = pendingStep;
-                    link = chain.append(step, pending.get(step));
+                    link = chain.append(pending.get(step));
                     next = pending.higherKey(step);
                     if (storedStep == pendingStep) {
                         stored.next();
@@ -226,7 +257,7 @@ final class StoreWriter implements AutoCloseable {
                         assembler = new SnapshotAssembler(store, readOptions, RunLayout.scan(store, readOptions, runId));
                     }
                     try {
-                        link = chain.append(step, RecordCodec.encode(assembler.assemble(step, stored.value())));
+                        link = chain.append(assembler.assemble(step, stored.value()));
                     } catch (MalformedRecordException e) {
                         throw new StoreException("store " + store.dir() + ": stored step " + step + " of run " + runId
                                 + " does not decode while re-linking the chain: " + e.getMessage(), e);
@@ -246,6 +277,9 @@ final class StoreWriter implements AutoCloseable {
 
     @Override
     public void close() {
+        if (batch != null) {
+            batch.close();
+        }
         readOptions.close();
         writeOptions.close();
     }

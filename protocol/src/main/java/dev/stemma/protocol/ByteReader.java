@@ -12,10 +12,17 @@ import java.nio.charset.StandardCharsets;
  */
 final class ByteReader {
     private final byte[] buf;
+    private final boolean share;
     private int pos;
 
     ByteReader(byte[] buf) {
+        this(buf, false);
+    }
+
+    /** With {@code share}, tensor data is returned as a view of {@code buf} instead of a copy. */
+    ByteReader(byte[] buf, boolean share) {
         this.buf = buf;
+        this.share = share;
     }
 
     int remaining() {
@@ -100,6 +107,17 @@ final class ByteReader {
         } catch (CharacterCodingException e) {
             throw new MalformedRecordException(Reason.INVALID_VALUE, what + " is not valid UTF-8");
         }
+    }
+
+    /** The next {@code len} bytes as a tensor's data: a view of the buffer when sharing, else a copy. */
+    Tensor tensor(DType dtype, int[] shape, int len, String what) throws MalformedRecordException {
+        if (!share) {
+            return Tensor.trusted(dtype, shape, bytes(len, what));
+        }
+        need(len, what);
+        Tensor t = Tensor.trusted(dtype, shape, buf, pos, len);
+        pos += len;
+        return t;
     }
 
     byte[] bytes(int len, String what) throws MalformedRecordException {

@@ -60,10 +60,14 @@ public final class RecordCodec {
      * @throws MalformedRecordException if the bytes are not one valid record of a known version
      */
     public static StemmaRecord decode(byte[] bytes) throws MalformedRecordException {
+        return decode(bytes, false);
+    }
+
+    private static StemmaRecord decode(byte[] bytes, boolean share) throws MalformedRecordException {
         if (bytes == null) {
             throw new MalformedRecordException(Reason.TRUNCATED, "no bytes");
         }
-        ByteReader r = new ByteReader(bytes);
+        ByteReader r = new ByteReader(bytes, share);
         for (byte m : MAGIC) {
             if (r.u8("magic") != (m & 0xff)) {
                 throw new MalformedRecordException(Reason.BAD_MAGIC, "not a Stemma record");
@@ -98,7 +102,19 @@ public final class RecordCodec {
      * finite: what the collector accepts into a store.
      */
     public static StemmaRecord decodeFinite(byte[] bytes) throws MalformedRecordException {
-        StemmaRecord record = decode(bytes);
+        return checkFinite(decode(bytes, false));
+    }
+
+    /**
+     * As {@link #decodeFinite}, but the record's tensors are views of {@code bytes}, not copies:
+     * for a caller that owns the array and never changes it afterwards (the collector, with a
+     * record value fresh off the topic).
+     */
+    public static StemmaRecord decodeFiniteSharing(byte[] bytes) throws MalformedRecordException {
+        return checkFinite(decode(bytes, true));
+    }
+
+    private static StemmaRecord checkFinite(StemmaRecord record) throws MalformedRecordException {
         if (record instanceof StepSnapshot s) {
             if (!Float.isFinite(s.loss()) || !Float.isFinite(s.learningRate())) {
                 throw new MalformedRecordException(Reason.NON_FINITE, "step " + s.step() + " loss or learning rate is not finite");
@@ -118,15 +134,62 @@ public final class RecordCodec {
         return record;
     }
 
+    /**
+     * Feeds the bytes {@link #encode} would return for {@code snapshot} to {@code digest}, without
+     * building them: tensor data goes to the digest straight from the tensors. What the hash
+     * chain hashes, at the cost of the hash alone.
+     */
+    public static void encodeTo(StepSnapshot snapshot, java.security.MessageDigest digest) {
+        ByteWriter w = new ByteWriter(digest);
+        w.bytes(MAGIC);
+        w.u16(FORMAT_VERSION);
+        w.u8(TYPE_STEP);
+        writeStep(w, snapshot);
+        w.flush();
+    }
+
     /** Encodes one tensor alone (dtype, shape, data): how the store keeps factors and activations. */
     public static byte[] encodeTensor(Tensor tensor) {
-        int size = 2 + tensor.byteSize();
-        for (int d : tensor.rawShape()) {
-            size += d < (1 << 7) ? 1 : d < (1 << 14) ? 2 : d < (1 << 21) ? 3 : d < (1 << 28) ? 4 : 5;
-        }
-        ByteWriter w = new ByteWriter(size); // exact, so the bytes are returned without a copy
+        ByteWriter w = new ByteWriter(encodedTensorSize(tensor)); // exact, so the bytes are returned without a copy
         writeTensor(w, tensor);
         return w.toByteArray();
+    }
+
+    /** How many bytes {@link #encodeTensor} returns for {@code tensor}. */
+    public static int encodedTensorSize(Tensor tensor) {
+        int size = 2 + tensor.byteSize();
+        for (int d : tensor.rawShape()) {
+            size += varintSize(d);
+        }
+        return size;
+    }
+
+    /**
+     * Puts the bytes {@link #encodeTensor} returns into {@code out} at its position, advancing it
+     * (one copy of the data, no array): for writers that hand the store direct buffers.
+     *
+     * @throws java.nio.BufferOverflowException if fewer than {@link #encodedTensorSize} bytes remain
+     */
+    public static void encodeTensor(Tensor tensor, java.nio.ByteBuffer out) {
+        if (out.remaining() < encodedTensorSize(tensor)) {
+            throw new java.nio.BufferOverflowException();
+        }
+        out.put((byte) tensor.dtype().code());
+        int[] shape = tensor.rawShape();
+        out.put((byte) shape.length);
+        for (int d : shape) {
+            int v = d;
+            while ((v & ~0x7f) != 0) {
+                out.put((byte) ((v & 0x7f) | 0x80));
+                v >>>= 7;
+            }
+            out.put((byte) v);
+        }
+        out.put(tensor.rawData(), tensor.rawOffset(), tensor.byteSize());
+    }
+
+    private static int varintSize(int d) {
+        return d < (1 << 7) ? 1 : d < (1 << 14) ? 2 : d < (1 << 21) ? 3 : d < (1 << 28) ? 4 : 5;
     }
 
     /** Decodes what {@link #encodeTensor} wrote; the bytes must hold exactly one tensor. */
@@ -356,7 +419,7 @@ public final class RecordCodec {
 
     private static void writeTensor(ByteWriter w, Tensor t) {
         writeShape(w, t.dtype(), t.rawShape());
-        w.bytes(t.rawData());
+        w.bytes(t.rawData(), t.rawOffset(), t.byteSize());
     }
 
     private static Tensor readTensor(ByteReader r) throws MalformedRecordException {
@@ -370,6 +433,6 @@ public final class RecordCodec {
                         + " needs more bytes than the " + r.remaining() + " that remain");
             }
         }
-        return Tensor.trusted(dtype, dims, r.bytes((int) bytes, "tensor data"));
+        return r.tensor(dtype, dims, (int) bytes, "tensor data");
     }
 }

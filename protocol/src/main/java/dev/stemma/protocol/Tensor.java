@@ -14,12 +14,21 @@ public final class Tensor {
 
     private final DType dtype;
     private final int[] shape;
+    /** The element data is {@code data[offset, offset + length)}; decoding may share a record's array. */
     private final byte[] data;
+    private final int offset;
+    private final int length;
 
     private Tensor(DType dtype, int[] shape, byte[] data) {
+        this(dtype, shape, data, 0, data.length);
+    }
+
+    private Tensor(DType dtype, int[] shape, byte[] data, int offset, int length) {
         this.dtype = dtype;
         this.shape = shape;
         this.data = data;
+        this.offset = offset;
+        this.length = length;
     }
 
     /**
@@ -71,6 +80,14 @@ public final class Tensor {
         return new Tensor(dtype, shape, data);
     }
 
+    /**
+     * Wraps already-validated decoded data in {@code data[offset, offset + length)} without
+     * copying: the caller promises never to change those bytes.
+     */
+    static Tensor trusted(DType dtype, int[] shape, byte[] data, int offset, int length) {
+        return new Tensor(dtype, shape, data, offset, length);
+    }
+
     /** Product of the dimensions, or throws if a dimension is below 1 or the rank too high. */
     static long checkShape(int[] shape) {
         if (shape.length > MAX_RANK) {
@@ -100,18 +117,18 @@ public final class Tensor {
 
     /** Number of elements. */
     public int size() {
-        return data.length / dtype.byteSize();
+        return length / dtype.byteSize();
     }
 
     /** Number of data bytes. */
     public int byteSize() {
-        return data.length;
+        return length;
     }
 
     /** The elements as float32 values (widened from float16 if need be). */
     public float[] toFloatArray() {
         float[] out = new float[size()];
-        ByteBuffer buf = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf = ByteBuffer.wrap(data, offset, length).slice().order(ByteOrder.LITTLE_ENDIAN);
         if (dtype == DType.FLOAT32) {
             buf.asFloatBuffer().get(out);
         } else {
@@ -127,22 +144,43 @@ public final class Tensor {
      * without widening to a float array (the collector checks every tensor it stores).
      */
     public boolean hasNonFinite() {
+        // Eight bytes at a time, without branches: masking each lane to its exponent and adding
+        // one to the exponent's lowest bit carries into the lane's top bit exactly when the
+        // exponent is all ones (the lanes cannot carry into each other).
+        final long exponents;
+        final long carry;
+        final int width;
         if (dtype == DType.FLOAT32) {
-            for (int i = 0; i + 4 <= data.length; i += 4) {
-                if (((int) FLOAT32_BITS.get(data, i) & 0x7f800000) == 0x7f800000) {
-                    return true;
-                }
-            }
-            return false;
+            exponents = 0x7f800000_7f800000L;
+            carry = 0x00800000_00800000L;
+            width = 4;
+        } else {
+            exponents = 0x7c007c00_7c007c00L;
+            carry = 0x04000400_04000400L;
+            width = 2;
         }
-        for (int i = 0; i + 2 <= data.length; i += 2) {
-            if (((short) FLOAT16_BITS.get(data, i) & 0x7c00) == 0x7c00) {
+        long seen = 0;
+        int i = offset;
+        int end = offset + length;
+        for (; i + 8 <= end; i += 8) {
+            seen |= ((long) LONG_BITS.get(data, i) & exponents) + carry;
+        }
+        if ((seen & ~(exponents | carry) & (exponents + carry)) != 0) {
+            return true;
+        }
+        for (; i + width <= end; i += width) {
+            boolean nonFinite = width == 4
+                    ? ((int) FLOAT32_BITS.get(data, i) & 0x7f800000) == 0x7f800000
+                    : ((short) FLOAT16_BITS.get(data, i) & 0x7c00) == 0x7c00;
+            if (nonFinite) {
                 return true;
             }
         }
         return false;
     }
 
+    private static final java.lang.invoke.VarHandle LONG_BITS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final java.lang.invoke.VarHandle FLOAT32_BITS =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final java.lang.invoke.VarHandle FLOAT16_BITS =
@@ -150,16 +188,21 @@ public final class Tensor {
 
     /** A copy of the little-endian element data. */
     public byte[] toByteArray() {
-        return data.clone();
+        return Arrays.copyOfRange(data, offset, offset + length);
     }
 
     /** The little-endian element data, read-only, without a copy. */
     public ByteBuffer data() {
-        return ByteBuffer.wrap(data).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        return ByteBuffer.wrap(data, offset, length).slice().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** The array holding the data, from {@link #rawOffset()} for {@link #byteSize()} bytes: never to be changed. */
     byte[] rawData() {
         return data;
+    }
+
+    int rawOffset() {
+        return offset;
     }
 
     int[] rawShape() {
@@ -168,12 +211,17 @@ public final class Tensor {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Tensor t && dtype == t.dtype && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+        return o instanceof Tensor t && dtype == t.dtype && Arrays.equals(shape, t.shape)
+                && Arrays.equals(data, offset, offset + length, t.data, t.offset, t.offset + t.length);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * dtype.hashCode() + Arrays.hashCode(shape)) + Arrays.hashCode(data);
+        int h = 1; // Arrays.hashCode over the data range
+        for (int i = offset; i < offset + length; i++) {
+            h = 31 * h + data[i];
+        }
+        return 31 * (31 * dtype.hashCode() + Arrays.hashCode(shape)) + h;
     }
 
     @Override

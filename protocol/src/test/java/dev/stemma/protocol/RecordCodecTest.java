@@ -126,4 +126,25 @@ class RecordCodecTest {
         assertEquals(MalformedRecordException.Reason.NON_FINITE,
                 assertThrows(MalformedRecordException.class, () -> RecordCodec.decodeFinite(b)).reason());
     }
+
+    /** The collector's decode shares the record's array; it must give the same record as the copying one. */
+    @Test
+    void shouldDecodeTheSameRecordWhenSharingTheBytes() throws MalformedRecordException {
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < 5; i++) {
+            StepSnapshot s = SampleRecords.step("run-" + i, i, random);
+            byte[] bytes = RecordCodec.encode(s);
+            StemmaRecord shared = RecordCodec.decodeFiniteSharing(bytes);
+            org.junit.jupiter.api.Assertions.assertEquals(RecordCodec.decode(bytes), shared);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, RecordCodec.encode(shared));
+            StepSnapshot back = (StepSnapshot) shared;
+            for (NamedTensor f : back.factors()) {
+                byte[] viaBuffer = new byte[RecordCodec.encodedTensorSize(f.value())];
+                RecordCodec.encodeTensor(f.value(), java.nio.ByteBuffer.wrap(viaBuffer));
+                org.junit.jupiter.api.Assertions.assertArrayEquals(RecordCodec.encodeTensor(f.value()), viaBuffer);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(f.value().toByteArray(), RecordCodec.decodeTensor(viaBuffer).toByteArray());
+                org.junit.jupiter.api.Assertions.assertEquals(f.value().data(), RecordCodec.decodeTensor(viaBuffer).data());
+            }
+        }
+    }
 }

@@ -61,17 +61,35 @@ public final class HashChain {
         return chain;
     }
 
-    /** Appends a step; steps must come in strictly increasing order. Returns the new link. */
+    /**
+     * Appends a step; steps must come in strictly increasing order. Returns the new link. The
+     * snapshot's encoding is hashed as it is produced ({@link RecordCodec#encodeTo}), never built
+     * as an array: the same link as {@code append(step, RecordCodec.encode(snapshot))}.
+     */
     public byte[] append(StepSnapshot snapshot) {
-        return append(snapshot.step(), RecordCodec.encode(snapshot));
+        checkOrder(snapshot.step());
+        try {
+            RecordCodec.encodeTo(snapshot, sha);
+        } catch (RuntimeException e) {
+            sha.reset(); // a half-fed digest must not leak into the next link
+            throw e;
+        }
+        return link(snapshot.step(), sha.digest());
     }
 
     /** Appends a step given its encoded snapshot. Returns the new link. */
     public byte[] append(long step, byte[] encodedSnapshot) {
+        checkOrder(step);
+        return link(step, sha.digest(encodedSnapshot));
+    }
+
+    private void checkOrder(long step) {
         if (step <= lastStep) {
             throw new IllegalArgumentException("step " + step + " after step " + lastStep + ": the chain runs in increasing step order");
         }
-        byte[] recordDigest = sha.digest(encodedSnapshot);
+    }
+
+    private byte[] link(long step, byte[] recordDigest) {
         sha.update(link);
         sha.update(ByteBuffer.allocate(8).putLong(step).array());
         sha.update(recordDigest);

@@ -68,4 +68,21 @@ class HashChainTest {
         assertArrayEquals(whole.digest(), resumed.digest());
         assertThrows(IllegalArgumentException.class, () -> resumed.append(SampleRecords.step("r", 2, new Random(2))));
     }
+
+    /** append(snapshot) hashes the encoding as it is produced: the same links as hashing the encoded bytes. */
+    @Test
+    void shouldLinkAStreamedSnapshotAsItsEncodedBytes() throws Exception {
+        HashChain streamed = HashChain.start("r");
+        HashChain encoded = HashChain.start("r");
+        Random random = new Random(3);
+        for (long step = 0; step < 4; step++) {
+            dev.stemma.protocol.StepSnapshot s = SampleRecords.step("r", step, random);
+            byte[] bytes = dev.stemma.protocol.RecordCodec.encode(s);
+            assertArrayEquals(encoded.append(step, bytes), streamed.append(s));
+            // and from a record whose tensors share its bytes, as the collector decodes it
+            dev.stemma.protocol.StepSnapshot shared =
+                    (dev.stemma.protocol.StepSnapshot) dev.stemma.protocol.RecordCodec.decodeFiniteSharing(bytes);
+            assertArrayEquals(HashChain.start("x").append(step, bytes), HashChain.start("x").append(shared));
+        }
+    }
 }
