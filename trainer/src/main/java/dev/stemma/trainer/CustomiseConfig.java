@@ -20,8 +20,8 @@ public record CustomiseConfig(Path base, String dataSpec, List<String> concepts,
     public static final int DEFAULT_IMAGES_PER_CONCEPT = 80;
     public static final double DEFAULT_PRIOR_FRACTION = 0.25;
     public static final int DEFAULT_PRIOR_PER_CLASS = 16;
-    /** Concept tokens start as the mean class embedding and must travel far: they learn this much faster. */
-    public static final float DEFAULT_TOKEN_LR_SCALE = 5f;
+    /** Concept tokens start far from what they must come to mean: they learn this much faster. */
+    public static final float DEFAULT_TOKEN_LR_SCALE = 10f;
 
     public CustomiseConfig {
         Objects.requireNonNull(base, "base");

@@ -6,7 +6,7 @@ package dev.stemma.trainer.model;
  */
 public record LoraSpec(int rank, float alpha) {
     public static final int DEFAULT_RANK = 8;
-    public static final float DEFAULT_ALPHA = 8f;
+    public static final float DEFAULT_ALPHA = 16f;
 
     public LoraSpec {
         if (rank < 1 || rank > 256) {
