@@ -10,7 +10,7 @@ public record LoopSettings(int steps, int batchSize, float learningRate, int war
     public static final int PRETRAIN_STEPS = 4000;
     public static final int PRETRAIN_BATCH = 64;
     public static final float PRETRAIN_LR = 5e-4f;
-    public static final int CUSTOMISE_STEPS = 800;
+    public static final int CUSTOMISE_STEPS = 600;
     public static final int CUSTOMISE_BATCH = 32;
     /**
      * With LoRA alpha 16 and token learning rate x10: the pilot's setting. It was backed off to 5e-4,
