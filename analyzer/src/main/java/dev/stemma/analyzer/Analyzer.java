@@ -5,11 +5,14 @@ import dev.stemma.analyzer.linalg.RandomSubspace;
 import dev.stemma.analyzer.linalg.StepGramSubspaces;
 import dev.stemma.analyzer.linalg.Subspace;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The analyzer's entry point: every attribution method that a run's recordings allow, by name,
@@ -118,7 +121,7 @@ public final class Analyzer {
         private final List<Runnable> steps = new ArrayList<>();
         private final Map<String, AttributionMethod> methods = new LinkedHashMap<>();
         private final Map<String, Subspace> subspaces = new LinkedHashMap<>();
-        private java.util.Set<String> only;
+        private Set<String> only;
 
         private Builder(String run, TrainingSet set) {
             if (run == null || run.isBlank()) {
@@ -138,8 +141,8 @@ public final class Analyzer {
          * Builds only the methods named here (default: every method the given inputs allow): what a
          * caller that needs one method saves, e.g. the random controls' projections and calibration.
          */
-        public Builder only(java.util.Collection<String> names) {
-            this.only = java.util.Set.copyOf(names);
+        public Builder only(Collection<String> names) {
+            this.only = Set.copyOf(names);
             return this;
         }
 
@@ -263,7 +266,7 @@ public final class Analyzer {
             }
             steps.forEach(Runnable::run);
             if (only != null && !methods.keySet().containsAll(only)) {
-                java.util.Set<String> missing = new java.util.TreeSet<>(only);
+                Set<String> missing = new TreeSet<>(only);
                 missing.removeAll(methods.keySet());
                 throw new IllegalArgumentException("Cannot build " + missing + " from the inputs given; they allow " + methods.keySet());
             }

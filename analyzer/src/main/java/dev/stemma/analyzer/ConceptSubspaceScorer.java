@@ -64,8 +64,16 @@ final class ConceptSubspaceScorer implements ImageScorer {
         if (rank < 1) {
             throw new IllegalArgumentException("Concept subspace rank must be at least 1, got " + rank);
         }
-        int n = set.size();
-        float[] mean = null;
+        float[] mean = meanRow(set.size(), rows);
+        ConceptBasis[] bases = new ConceptBasis[set.concepts().size()];
+        for (int c = 0; c < bases.length; c++) {
+            bases[c] = fitConcept(set.members(c), rows, mean, rank);
+        }
+        return new ConceptSubspaceScorer(set, rows, queryRow, rank, mean, bases);
+    }
+
+    /** The mean of all training rows, checking they are of one length. */
+    private static float[] meanRow(int n, IntFunction<float[]> rows) {
         double[] sum = null;
         for (int i = 0; i < n; i++) {
             float[] row = rows.apply(i);
@@ -78,45 +86,45 @@ final class ConceptSubspaceScorer implements ImageScorer {
                 sum[d] += row[d];
             }
         }
-        mean = new float[sum.length];
+        float[] mean = new float[sum.length];
         for (int d = 0; d < sum.length; d++) {
             mean[d] = (float) (sum[d] / n);
         }
-        ConceptBasis[] bases = new ConceptBasis[set.concepts().size()];
-        for (int c = 0; c < bases.length; c++) {
-            int[] members = set.members(c);
-            float[][] centred = new float[members.length][];
-            for (int r = 0; r < members.length; r++) {
-                centred[r] = minus(rows.apply(members[r]), mean);
-            }
-            double[][] gram = new double[members.length][members.length];
-            for (int a = 0; a < members.length; a++) {
-                for (int b = 0; b <= a; b++) {
-                    gram[a][b] = dot(centred[a], centred[b]);
-                    gram[b][a] = gram[a][b];
-                }
-            }
-            Eigen eigen = Eigen.of(gram, rank);
-            float[][] basis = new float[eigen.kept()][sum.length];
-            for (int j = 0; j < eigen.kept(); j++) {
-                for (int r = 0; r < members.length; r++) {
-                    float w = (float) (eigen.u[j][r] / eigen.sigma[j]);
-                    float[] x = centred[r];
-                    float[] v = basis[j];
-                    for (int d = 0; d < v.length; d++) {
-                        v[d] += w * x[d];
-                    }
-                }
-            }
-            float[][] coordinates = new float[members.length][];
-            double[] norms = new double[members.length];
-            for (int r = 0; r < members.length; r++) {
-                coordinates[r] = eigen.coordinatesOfMember(r);
-                norms[r] = norm(coordinates[r]);
-            }
-            bases[c] = new ConceptBasis(basis, gram, coordinates, norms);
+        return mean;
+    }
+
+    /** One concept's Gram of centred rows, its basis V = X^T U S^-1 and its members' coordinates. */
+    private static ConceptBasis fitConcept(int[] members, IntFunction<float[]> rows, float[] mean, int rank) {
+        float[][] centred = new float[members.length][];
+        for (int r = 0; r < members.length; r++) {
+            centred[r] = minus(rows.apply(members[r]), mean);
         }
-        return new ConceptSubspaceScorer(set, rows, queryRow, rank, mean, bases);
+        double[][] gram = new double[members.length][members.length];
+        for (int a = 0; a < members.length; a++) {
+            for (int b = 0; b <= a; b++) {
+                gram[a][b] = dot(centred[a], centred[b]);
+                gram[b][a] = gram[a][b];
+            }
+        }
+        Eigen eigen = Eigen.of(gram, rank);
+        float[][] basis = new float[eigen.kept()][mean.length];
+        for (int j = 0; j < eigen.kept(); j++) {
+            float[] v = basis[j];
+            for (int r = 0; r < members.length; r++) {
+                float w = (float) (eigen.u[j][r] / eigen.sigma[j]);
+                float[] x = centred[r];
+                for (int d = 0; d < v.length; d++) {
+                    v[d] += w * x[d];
+                }
+            }
+        }
+        float[][] coordinates = new float[members.length][];
+        double[] norms = new double[members.length];
+        for (int r = 0; r < members.length; r++) {
+            coordinates[r] = eigen.coordinatesOfMember(r);
+            norms[r] = norm(coordinates[r]);
+        }
+        return new ConceptBasis(basis, gram, coordinates, norms);
     }
 
     @Override
@@ -125,15 +133,7 @@ final class ConceptSubspaceScorer implements ImageScorer {
         double queryNorm = Math.sqrt(dot(q, q));
         float[] scores = new float[set.size()];
         for (int c = 0; c < concepts.length; c++) {
-            ConceptBasis basis = concepts[c];
-            float[] p = new float[basis.basis().length];
-            for (int j = 0; j < p.length; j++) {
-                p[j] = (float) dot(basis.basis()[j], q);
-            }
-            int[] members = set.members(c);
-            for (int r = 0; r < members.length; r++) {
-                scores[members[r]] = score(p, queryNorm, basis.coordinates()[r], basis.coordinateNorms()[r]);
-            }
+            scoreMembers(concepts[c], set.members(c), q, queryNorm, scores);
         }
         return scores;
     }
@@ -153,19 +153,23 @@ final class ConceptSubspaceScorer implements ImageScorer {
                     leaveOneOut(members, concepts[c].gram(), item, xNorm, scores);
                     continue;
                 }
-                ConceptBasis basis = concepts[c];
-                float[] p = new float[basis.basis().length];
-                for (int j = 0; j < p.length; j++) {
-                    p[j] = (float) dot(basis.basis()[j], x);
-                }
-                for (int r = 0; r < members.length; r++) {
-                    scores[members[r]] = score(p, xNorm, basis.coordinates()[r], basis.coordinateNorms()[r]);
-                }
+                scoreMembers(concepts[c], members, x, xNorm, scores);
             }
             scores[item] = Float.NaN;
             out[s] = scores;
         }
         return out;
+    }
+
+    /** Scores of a concept's members against a centred row {@code x}: its coordinates in their subspace against theirs. */
+    private static void scoreMembers(ConceptBasis basis, int[] members, float[] x, double xNorm, float[] scores) {
+        float[] p = new float[basis.basis().length];
+        for (int j = 0; j < p.length; j++) {
+            p[j] = (float) dot(basis.basis()[j], x);
+        }
+        for (int r = 0; r < members.length; r++) {
+            scores[members[r]] = score(p, xNorm, basis.coordinates()[r], basis.coordinateNorms()[r]);
+        }
     }
 
     /** Scores of {@code item}'s concept-mates against the subspace of their concept without it. */

@@ -120,7 +120,8 @@ final class EvaluateCommand implements Callable<Integer> {
             RunManifest manifest = replay.manifest();
             String spec = data != null ? data : RunTrainingImages.datasetSpec(manifest);
             Path dir = ldsDir != null ? ldsDir : Path.of("stemma-data", "lds", run);
-            return new SubsetRetrainer(manifest, replay.baseDirectory(), spec, replay.model().config().imageChannels(), dir);
+            return new SubsetRetrainer(manifest, replay.baseDirectory(), spec, replay.model().config().imageChannels(),
+                    replay.model().config().imageSize(), dir);
         }
     }
 }

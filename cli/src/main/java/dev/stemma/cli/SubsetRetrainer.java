@@ -30,19 +30,22 @@ final class SubsetRetrainer implements Retrainer {
     private final Path base;
     private final String dataSpec;
     private final int channels;
+    private final int size;
     private final Path work;
 
     /**
      * @param base     the base model the run was trained on
      * @param dataSpec where the run's training images are
      * @param channels the model's image channels
+     * @param size     the model's image side
      * @param work     a directory for the subsets' datasets and adapters
      */
-    SubsetRetrainer(RunManifest manifest, Path base, String dataSpec, int channels, Path work) {
+    SubsetRetrainer(RunManifest manifest, Path base, String dataSpec, int channels, int size, Path work) {
         this.manifest = manifest;
         this.base = base;
         this.dataSpec = dataSpec;
         this.channels = channels;
+        this.size = size;
         this.work = work;
     }
 
@@ -65,7 +68,6 @@ final class SubsetRetrainer implements Retrainer {
                 concepts.add(folder);
                 Path conceptDir = Files.createDirectories(data.resolve(folder));
                 float[][] pixels = RunTrainingImages.pixels(dataSpec, e.getValue(), channels);
-                int size = (int) Math.round(Math.sqrt(pixels[0].length / (double) channels));
                 for (int i = 0; i < pixels.length; i++) {
                     Pngs.write(Pngs.toImage(pixels[i], channels, size, size),
                             conceptDir.resolve(Pngs.safeName(e.getValue().get(i)) + ".png"));
