@@ -87,6 +87,7 @@ final class ProbeSet implements AutoCloseable {
                 for (int t : config.timesteps()) {
                     set.noiseByTimestep.put(t, fixedNoise(manager, images.getShape(), config.provenance().seed(), t));
                 }
+                set.capture(model); // fails now, not at the first recorded step, if the model cannot tap a layer
             }
             return set;
         } catch (RuntimeException e) {

@@ -68,6 +68,11 @@ public record LoopSettings(int steps, int batchSize, float learningRate, int war
                 checkpointEvery);
     }
 
+    /** The same settings with checkpoints every {@code every} steps (0: none). */
+    public LoopSettings withCheckpointEvery(int every) {
+        return new LoopSettings(steps, batchSize, learningRate, warmupSteps, clipNorm, seed, conditionDropout, every);
+    }
+
     /** The learning rate of 0-based step {@code step}: linear warm-up, then cosine decay to 10%. */
     public float learningRateAt(long step) {
         if (step < warmupSteps) {

@@ -73,8 +73,9 @@ final class MonitoredUNet implements MonitoredModel {
 
     /**
      * The bottleneck alone: the probe forward then stops halfway through the U-Net. Measured with
-     * {@code stemma bench agent}: 72 probes at two timesteps every 10 steps cost 3.7% of training
-     * time tapping {@code mid}, 34% tapping every layer (which runs the whole network).
+     * {@code stemma bench agent} (README, "Agent figures"): one forward of 72 probes to {@code mid}
+     * costs about 30% of a training step, to {@code down1} about 17-24%; tapping every layer runs the
+     * whole network and cost 4 to 9 times the bottleneck alone.
      */
     @Override
     public List<String> defaultProbeLayers() {

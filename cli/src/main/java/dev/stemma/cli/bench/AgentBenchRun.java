@@ -59,13 +59,16 @@ public final class AgentBenchRun {
                     variant(d, d.timesteps(), d.layers(), d.activationDtype(), 16), 25));
             options.add(new AgentBenchmark.Option("c5: c, one timestep (600), first down block only (the forward stops there)",
                     variant(d, List.of(600), List.of("down1"), d.activationDtype(), 64), 25));
+            options.add(new AgentBenchmark.Option("c6: c1, all probes in one forward (batch 128)",
+                    variant(d, List.of(600), d.layers(), d.activationDtype(), 128), 25));
             if (!s.only().isEmpty()) {
                 options.removeIf(o -> !s.only().contains(o.name().substring(0, o.name().indexOf(':'))));
             }
             AgentBenchmark bench = new AgentBenchmark(s.rounds(), s.warmupSteps(), s.segmentSteps(), options, log);
             CustomiseConfig config = CustomiseConfig.defaults(s.base(), s.dataSpec(), concepts, "bench-agent",
                     s.work().resolve("bench-agent.adapter"));
-            config = config.withLoop(config.loop().withSteps(bench.totalSteps()));
+            // No checkpoints: writing one inside a segment would be charged to whichever option ran there.
+            config = config.withLoop(config.loop().withSteps(bench.totalSteps()).withCheckpointEvery(0));
             log.accept("customising " + bench.totalSteps() + " steps; the agent changes every " + s.segmentSteps() + " steps");
             StemmaTrainer.customise(config, model -> List.of(bench.listener(model)), log);
             return json(s, probes, bench.results());
@@ -83,8 +86,10 @@ public final class AgentBenchRun {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         root.put("benchmark", "agent");
-        root.put("method", "one customisation; segments of " + s.segmentSteps() + " steps rotate baseline and options each"
-                + " round; slowdown = median over rounds of (option ms/step / baseline ms/step of the round) - 1");
+        root.put("method", "one customisation; segments of " + s.segmentSteps() + " steps, B o1 B o2 ... per round, options"
+                + " rotated each round; slowdown = median over rounds of (option ms/step / mean of the two neighbouring"
+                + " baseline segments) - 1; the baseline row compares each baseline segment with the baseline segments"
+                + " before and after it (the noise floor)");
         root.put("rounds", s.rounds());
         root.put("probes", probes);
         root.put("cores", Runtime.getRuntime().availableProcessors());

@@ -8,19 +8,20 @@ import dev.stemma.agent.MonitoredModel;
 import dev.stemma.agent.StemmaAgent;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * Measures the agent's cost to training within one customisation: after a warm-up, the run is cut
- * into segments of {@code segmentSteps} steps, each either without the agent (the baseline) or
- * with one agent option, in an order that rotates every round, so that drift of the machine hits
- * every option alike. A segment's time runs from its first batch (after the agent's set-up) to
- * the next segment's first batch (before the previous agent is flushed), so set-up and flush are
- * reported apart and not counted as training time. The slowdown of an option is the median over
- * rounds of (its ms per step / the same round's baseline ms per step) - 1.
+ * into segments of {@code segmentSteps} steps, and every option's segment sits between two
+ * baseline segments (no agent): {@code B o1 B o2 ... B on} per round, the options' order rotating
+ * every round, and one closing {@code B}. An option segment's slowdown is its ms per step over the
+ * mean of its two neighbouring baseline segments, minus one, so drift of a shared machine slower
+ * than a segment cancels out; the option's figure is the median over rounds. A segment's time runs
+ * from its first batch (after the agent's set-up) to the next segment's first batch (before the
+ * previous agent is flushed), so set-up and flush are reported apart and not counted as training
+ * time. The baseline's own row gives the noise floor: consecutive baseline segments compared the
+ * same way (each against the mean of the baseline segments before and after it).
  */
 public final class AgentBenchmark {
 
@@ -31,29 +32,52 @@ public final class AgentBenchmark {
     public record Result(String name, double medianMsPerStep, double slowdownPercent, double[] roundSlowdownPercent,
                          double medianSetupMs, double medianFlushMs, double barPercent, boolean meetsBar) {}
 
+    private static final Option BASELINE = new Option("baseline", null, Double.NaN);
+
     private final int rounds;
     private final int warmupSteps;
     private final int segmentSteps;
     private final List<Option> options;
+    private final List<Option> schedule;
+    private final double[] segmentMsPerStep;
+    private final double[] segmentSetupMs;
+    private final double[] segmentFlushMs;
     private final Consumer<String> progress;
+    private final List<Result> results = new ArrayList<>();
 
     public AgentBenchmark(int rounds, int warmupSteps, int segmentSteps, List<Option> options, Consumer<String> progress) {
-        if (rounds < 1 || segmentSteps < 2 || warmupSteps < 0) {
-            throw new IllegalArgumentException("rounds must be positive, segments at least 2 steps, warm-up not negative");
+        if (rounds < 1 || segmentSteps < 2 || warmupSteps < 0 || options.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "rounds must be positive, segments at least 2 steps, warm-up not negative, one option at least");
         }
         this.rounds = rounds;
         this.warmupSteps = warmupSteps;
         this.segmentSteps = segmentSteps;
-        List<Option> all = new ArrayList<>();
-        all.add(new Option("baseline", null, Double.NaN));
-        all.addAll(options);
-        this.options = List.copyOf(all);
+        this.options = List.copyOf(options);
+        this.schedule = schedule(rounds, this.options);
+        this.segmentMsPerStep = new double[schedule.size()];
+        this.segmentSetupMs = new double[schedule.size()];
+        this.segmentFlushMs = new double[schedule.size()];
         this.progress = progress;
+    }
+
+    /** Per round {@code B o1 B o2 ... B on} with the options rotated by the round, then a closing B. */
+    static List<Option> schedule(int rounds, List<Option> options) {
+        List<Option> s = new ArrayList<>();
+        int n = options.size();
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < n; k++) {
+                s.add(BASELINE);
+                s.add(options.get((k + r) % n));
+            }
+        }
+        s.add(BASELINE);
+        return List.copyOf(s);
     }
 
     /** Training steps the customisation must run for the whole schedule. */
     public int totalSteps() {
-        return warmupSteps + rounds * options.size() * segmentSteps + 1;
+        return warmupSteps + schedule.size() * segmentSteps + 1;
     }
 
     /** The listener to attach to the customisation; it drives the schedule. */
@@ -61,63 +85,50 @@ public final class AgentBenchmark {
         return new Schedule(model);
     }
 
-    /** The results, once the customisation ran {@link #totalSteps()} steps. */
+    /** The results (the baseline's noise floor first), once the customisation ran {@link #totalSteps()} steps. */
     public List<Result> results() {
         return results;
     }
-
-    private final Map<String, double[]> msPerStep = new LinkedHashMap<>();
-    private final Map<String, double[]> setupMs = new LinkedHashMap<>();
-    private final Map<String, double[]> flushMs = new LinkedHashMap<>();
-    private final List<Result> results = new ArrayList<>();
 
     private final class Schedule extends TrainingListenerAdapter {
         private final MonitoredModel model;
         private long step;
         private StemmaAgent agent;
-        private Option current;
-        private int currentRound;
+        private int segment = -1;
         private long segmentStart;
 
         Schedule(MonitoredModel model) {
             this.model = model;
-            for (Option o : options) {
-                msPerStep.put(o.name(), new double[rounds]);
-                setupMs.put(o.name(), new double[rounds]);
-                flushMs.put(o.name(), new double[rounds]);
-            }
         }
 
         @Override
         public void onTrainingBatch(Trainer trainer, BatchData batchData) {
             long s = step++;
-            if (isSegmentBoundary(s)) {
+            if (s >= warmupSteps && (s - warmupSteps) % segmentSteps == 0) {
                 long now = System.nanoTime();
-                if (current != null) {
-                    msPerStep.get(current.name())[currentRound] = (now - segmentStart) / 1e6 / segmentSteps;
+                if (segment >= 0) {
+                    segmentMsPerStep[segment] = (now - segmentStart) / 1e6 / segmentSteps;
                     long f0 = System.nanoTime();
                     if (agent != null) {
                         agent.onTrainingEnd(trainer);
                     }
-                    flushMs.get(current.name())[currentRound] = (System.nanoTime() - f0) / 1e6;
-                    progress.accept(String.format("round %d/%d  %-34s %7.1f ms/step", currentRound + 1, rounds,
-                            current.name(), msPerStep.get(current.name())[currentRound]));
+                    segmentFlushMs[segment] = (System.nanoTime() - f0) / 1e6;
+                    progress.accept(String.format("segment %d/%d  %-34s %7.1f ms/step", segment + 1, schedule.size(),
+                            schedule.get(segment).name(), segmentMsPerStep[segment]));
                     agent = null;
-                    current = null;
                 }
-                int segment = (int) ((s - warmupSteps) / segmentSteps);
-                if (segment < rounds * options.size()) {
-                    currentRound = segment / options.size();
-                    current = options.get((segment % options.size() + currentRound) % options.size());
+                segment = (int) ((s - warmupSteps) / segmentSteps);
+                if (segment < schedule.size()) {
+                    Option current = schedule.get(segment);
                     long a0 = System.nanoTime();
                     if (current.config() != null) {
                         agent = StemmaAgent.from(current.config().withRunId("bench-agent-" + segment), model);
                         agent.start(trainer);
                     }
-                    setupMs.get(current.name())[currentRound] = (System.nanoTime() - a0) / 1e6;
+                    segmentSetupMs[segment] = (System.nanoTime() - a0) / 1e6;
                     segmentStart = System.nanoTime();
                 } else if (results.isEmpty()) {
-                    summarise();
+                    results.addAll(summarise(schedule, segmentMsPerStep, segmentSetupMs, segmentFlushMs));
                 }
             }
             if (agent != null) {
@@ -126,26 +137,50 @@ public final class AgentBenchmark {
         }
     }
 
-    private boolean isSegmentBoundary(long s) {
-        return s >= warmupSteps && (s - warmupSteps) % segmentSteps == 0;
-    }
-
-    private void summarise() {
-        double[] base = msPerStep.get("baseline");
-        for (Option o : options) {
-            double[] ms = msPerStep.get(o.name());
-            double[] ratios = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                ratios[r] = 100.0 * (ms[r] / base[r] - 1);
+    /**
+     * The figures from measured segments: each option segment against the mean of its neighbouring
+     * baseline segments; each inner baseline segment against the mean of the baseline segments two
+     * places before and after it (the noise floor of the same comparison).
+     */
+    static List<Result> summarise(List<Option> schedule, double[] msPerStep, double[] setupMs, double[] flushMs) {
+        List<Result> out = new ArrayList<>();
+        List<Option> distinct = new ArrayList<>();
+        distinct.add(BASELINE);
+        schedule.stream().filter(o -> o != BASELINE).distinct().forEach(distinct::add);
+        for (Option o : distinct) {
+            List<Double> ratios = new ArrayList<>();
+            List<Double> ms = new ArrayList<>();
+            List<Double> setup = new ArrayList<>();
+            List<Double> flush = new ArrayList<>();
+            int gap = o == BASELINE ? 2 : 1;
+            for (int i = 0; i < schedule.size(); i++) {
+                if (schedule.get(i) != o) {
+                    continue;
+                }
+                ms.add(msPerStep[i]);
+                setup.add(setupMs[i]);
+                flush.add(flushMs[i]);
+                if (i - gap >= 0 && i + gap < schedule.size()) {
+                    double neighbours = (msPerStep[i - gap] + msPerStep[i + gap]) / 2;
+                    ratios.add(100.0 * (msPerStep[i] / neighbours - 1));
+                }
             }
-            double slowdown = median(ratios);
-            results.add(new Result(o.name(), median(ms), slowdown, ratios, median(setupMs.get(o.name())),
-                    median(flushMs.get(o.name())), o.barPercent(),
+            double[] r = ratios.stream().mapToDouble(Double::doubleValue).toArray();
+            double slowdown = median(r);
+            out.add(new Result(o.name(), median(ms), slowdown, r, median(setup), median(flush), o.barPercent(),
                     Double.isNaN(o.barPercent()) || slowdown <= o.barPercent()));
         }
+        return out;
+    }
+
+    static double median(List<Double> values) {
+        return median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
         double[] v = values.clone();
         Arrays.sort(v);
         int n = v.length;

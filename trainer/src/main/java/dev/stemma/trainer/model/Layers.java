@@ -28,7 +28,32 @@ final class Layers {
         return ps.getValue(p, device, training);
     }
 
-    /** A convolution with an optional LoRA branch: y = conv(x, W) + b + scale * conv(conv(x, A), B). */
+    /**
+     * An array computed from a parameter, moved to the activation's manager so that it is freed with
+     * the step's other intermediates (a reshape of a parameter would otherwise join the model's).
+     */
+    private static NDArray ownedBy(NDArray activation, NDArray derived) {
+        derived.attach(activation.getManager());
+        return derived;
+    }
+
+    /**
+     * {@code W + scale * B A} for a factorised delta {@code B (out, r)}, {@code A (r, rest)} and a
+     * weight of shape {@code W}, in {@code x}'s manager: the adapter merged into the weight.
+     */
+    private static NDArray merged(NDArray x, NDArray w, NDArray a, NDArray b, float scale) {
+        long rank = a.getShape().get(0);
+        NDArray a2 = ownedBy(x, a.reshape(rank, -1));
+        NDArray b2 = ownedBy(x, b.reshape(w.getShape().get(0), rank));
+        NDArray delta = b2.matMul(a2);
+        return delta.mul(Scalars.of(delta, scale)).reshape(w.getShape()).add(w);
+    }
+
+    /**
+     * A convolution with an optional LoRA branch: y = conv(x, W) + b + scale * conv(conv(x, A), B).
+     * Outside training the branch is merged into the weight first (one convolution instead of three;
+     * the probe forwards and sampling run this way), equal to the branched form up to float rounding.
+     */
     record Conv(Parameter weight, Parameter bias, Parameter loraA, Parameter loraB, float loraScale,
                 int stride, int pad) {
         NDArray apply(ParameterStore ps, NDArray x, boolean training) {
@@ -36,9 +61,12 @@ final class Layers {
             Shape s = new Shape(stride, stride);
             Shape p = new Shape(pad, pad);
             Shape dil = new Shape(1, 1);
-            NDArray y = Conv2d.conv2d(x, value(ps, weight, d, training), value(ps, bias, d, training), s, p, dil, 1)
-                    .singletonOrThrow();
-            if (loraA == null) {
+            NDArray w = value(ps, weight, d, training);
+            if (loraA != null && !training) {
+                w = merged(x, w, value(ps, loraA, d, false), value(ps, loraB, d, false), loraScale);
+            }
+            NDArray y = Conv2d.conv2d(x, w, value(ps, bias, d, training), s, p, dil, 1).singletonOrThrow();
+            if (loraA == null || !training) {
                 return y;
             }
             NDArray low = Conv2d.conv2d(x, value(ps, loraA, d, training), null, s, p, dil, 1).singletonOrThrow();
@@ -48,12 +76,16 @@ final class Layers {
         }
     }
 
-    /** A linear map over the last axis with an optional LoRA branch. */
+    /** A linear map over the last axis with an optional LoRA branch, merged outside training as in {@link Conv}. */
     record Lin(Parameter weight, Parameter bias, Parameter loraA, Parameter loraB, float loraScale) {
         NDArray apply(ParameterStore ps, NDArray x, boolean training) {
             Device d = x.getDevice();
-            NDArray y = Linear.linear(x, value(ps, weight, d, training), value(ps, bias, d, training)).singletonOrThrow();
-            if (loraA == null) {
+            NDArray w = value(ps, weight, d, training);
+            if (loraA != null && !training) {
+                w = merged(x, w, value(ps, loraA, d, false), value(ps, loraB, d, false), loraScale);
+            }
+            NDArray y = Linear.linear(x, w, value(ps, bias, d, training)).singletonOrThrow();
+            if (loraA == null || !training) {
                 return y;
             }
             NDArray low = Linear.linear(x, value(ps, loraA, d, training)).singletonOrThrow();

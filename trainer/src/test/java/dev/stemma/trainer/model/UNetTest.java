@@ -86,6 +86,45 @@ class UNetTest {
     }
 
     @Test
+    void shouldPredictTheSameNoiseWithTheAdapterMergedOutsideTrainingAndLeaveNothingInTheModelsManager() {
+        UNetConfig cfg = UNetConfig.tiny(1, 28, CLASSES);
+        try (Model model = Model.newInstance("m", Device.cpu(), "PyTorch")) {
+            UNet unet = new UNet(cfg, new LoraSpec(2, 4f), List.of("x"));
+            model.setBlock(unet);
+            unet.allocate(model.getNDManager());
+            unet.randomise(5, n -> true);
+            float[] b = NoiseSchedule.noise(11, 1 << 16);
+            int used = 0;
+            for (Map.Entry<String, Parameter> e : unet.parametersByName().entrySet()) {
+                if (e.getKey().endsWith("/lora_b")) { // fresh B is zero: give the adapter an effect
+                    int size = (int) e.getValue().getShape().size();
+                    float[] v = new float[size];
+                    for (int i = 0; i < size; i++) {
+                        v[i] = 0.1f * b[(used + i) % b.length];
+                    }
+                    used += size;
+                    InPlace.copy(e.getValue().getArray(), v);
+                }
+            }
+            int managed = ((ai.djl.ndarray.BaseNDManager) model.getNDManager()).getManagedArrays().size();
+            try (NDManager m = model.getNDManager().newSubManager()) {
+                float[] branched = forward(unet, m, 3, null, null, true).toFloatArray();
+                float[] merged = forward(unet, m, 3, null, null, false).toFloatArray();
+                float maxAbs = 0;
+                float maxDiff = 0;
+                for (int i = 0; i < merged.length; i++) {
+                    maxAbs = Math.max(maxAbs, Math.abs(branched[i]));
+                    maxDiff = Math.max(maxDiff, Math.abs(branched[i] - merged[i]));
+                }
+                assertTrue(maxAbs > 0.1f, "the outputs are degenerate: max |y| " + maxAbs);
+                assertTrue(maxDiff <= 1e-5f * Math.max(1f, maxAbs), "merged and branched differ by " + maxDiff);
+            }
+            assertEquals(managed, ((ai.djl.ndarray.BaseNDManager) model.getNDManager()).getManagedArrays().size(),
+                    "arrays left in the model's manager");
+        }
+    }
+
+    @Test
     void shouldGiveTheSameGradientsWhenGarbageIsCollectedBetweenForwardAndBackward() throws InterruptedException {
         Map<String, float[]> quiet = gradients(false);
         Map<String, float[]> collected = gradients(true);

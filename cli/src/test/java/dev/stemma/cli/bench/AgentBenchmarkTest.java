@@ -1,0 +1,38 @@
+package dev.stemma.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AgentBenchmarkTest {
+    private static final AgentBenchmark.Option X = new AgentBenchmark.Option("x", null, 5);
+    private static final AgentBenchmark.Option Y = new AgentBenchmark.Option("y", null, 5);
+
+    @Test
+    void shouldPutABaselineSegmentBeforeEveryOptionRotateTheOptionsAndCloseWithABaseline() {
+        List<AgentBenchmark.Option> s = AgentBenchmark.schedule(2, List.of(X, Y));
+        assertEquals(List.of("baseline", "x", "baseline", "y", "baseline", "y", "baseline", "x", "baseline"),
+                s.stream().map(AgentBenchmark.Option::name).toList());
+    }
+
+    @Test
+    void shouldCompareEachOptionWithItsNeighbouringBaselinesSoThatALinearDriftCancels() {
+        List<AgentBenchmark.Option> s = AgentBenchmark.schedule(2, List.of(X, Y));
+        double[] ms = new double[s.size()];
+        for (int i = 0; i < ms.length; i++) {
+            double machine = 100 + 10 * i; // the machine slows down steadily
+            String name = s.get(i).name();
+            ms[i] = machine * (name.equals("x") ? 1.10 : name.equals("y") ? 1.30 : 1.0);
+        }
+        List<AgentBenchmark.Result> results = AgentBenchmark.summarise(s, ms, new double[ms.length], new double[ms.length]);
+        assertEquals(List.of("baseline", "x", "y"), results.stream().map(AgentBenchmark.Result::name).toList());
+        assertEquals(0, results.get(0).slowdownPercent(), 1e-9);
+        assertEquals(10, results.get(1).slowdownPercent(), 1e-9);
+        assertArrayEquals(new double[] {10, 10}, results.get(1).roundSlowdownPercent(), 1e-9);
+        assertEquals(30, results.get(2).slowdownPercent(), 1e-9);
+        assertFalse(results.get(1).meetsBar(), "10% is over the 5% bar");
+    }
+}
