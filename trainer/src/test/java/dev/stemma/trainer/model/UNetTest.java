@@ -87,12 +87,8 @@ class UNetTest {
 
     @Test
     void shouldPredictTheSameNoiseWithTheAdapterMergedOutsideTrainingAndLeaveNothingInTheModelsManager() {
-        UNetConfig cfg = UNetConfig.tiny(1, 28, CLASSES);
         try (Model model = Model.newInstance("m", Device.cpu(), "PyTorch")) {
-            UNet unet = new UNet(cfg, new LoraSpec(2, 4f), List.of("x"));
-            model.setBlock(unet);
-            unet.allocate(model.getNDManager());
-            unet.randomise(5, n -> true);
+            UNet unet = randomAdaptedUNet(model);
             float[] b = NoiseSchedule.noise(11, 1 << 16);
             int used = 0;
             for (Map.Entry<String, Parameter> e : unet.parametersByName().entrySet()) {
@@ -138,12 +134,8 @@ class UNetTest {
 
     /** Every parameter's gradient of one training forward and backward, optionally with GCs in between. */
     private static Map<String, float[]> gradients(boolean collectGarbage) throws InterruptedException {
-        UNetConfig cfg = UNetConfig.tiny(1, 28, CLASSES);
         try (Model model = Model.newInstance("g", Device.cpu(), "PyTorch")) {
-            UNet unet = new UNet(cfg, new LoraSpec(2, 4f), List.of("x"));
-            model.setBlock(unet);
-            unet.allocate(model.getNDManager());
-            unet.randomise(5, n -> true);
+            UNet unet = randomAdaptedUNet(model);
             try (NDManager m = model.getNDManager().newSubManager()) {
                 NDArray out;
                 try (GradientCollector gc = m.getEngine().newGradientCollector()) {
@@ -165,6 +157,15 @@ class UNetTest {
                 return grads;
             }
         }
+    }
+
+    /** A tiny 28x28 U-Net with rank-2 adapters and one concept, every parameter drawn (LoRA B still zero), as {@code model}'s block. */
+    private static UNet randomAdaptedUNet(Model model) {
+        UNet unet = new UNet(UNetConfig.tiny(1, 28, CLASSES), new LoraSpec(2, 4f), List.of("x"));
+        model.setBlock(unet);
+        unet.allocate(model.getNDManager());
+        unet.randomise(5, n -> true);
+        return unet;
     }
 
     private static NDArray forward(UNet unet, NDManager m, int n, Set<String> taps, Map<String, NDArray> out) {
