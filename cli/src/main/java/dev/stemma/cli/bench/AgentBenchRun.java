@@ -47,6 +47,8 @@ public final class AgentBenchRun {
                     variant(d, d.timesteps(), all, d.activationDtype(), 64).withActivationEvery(10), 5));
             options.add(new AgentBenchmark.Option("b2: b, one timestep (600)",
                     variant(d, List.of(600), d.layers(), d.activationDtype(), 64).withActivationEvery(10), 5));
+            options.add(new AgentBenchmark.Option("b3: b, first down block only (down1; the forward stops there)",
+                    variant(d, d.timesteps(), List.of("down1"), d.activationDtype(), 64).withActivationEvery(10), 5));
             options.add(new AgentBenchmark.Option("c: + " + probes + " probes every step (mid, t=200,600)",
                     d.withActivationEvery(1), 25));
             options.add(new AgentBenchmark.Option("c1: c, one timestep (600)",
