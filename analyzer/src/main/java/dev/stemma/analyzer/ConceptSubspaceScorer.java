@@ -102,7 +102,7 @@ final class ConceptSubspaceScorer implements ImageScorer {
         double[][] gram = new double[members.length][members.length];
         for (int a = 0; a < members.length; a++) {
             for (int b = 0; b <= a; b++) {
-                gram[a][b] = dot(centred[a], centred[b]);
+                gram[a][b] = Vectors.dot(centred[a], centred[b]);
                 gram[b][a] = gram[a][b];
             }
         }
@@ -122,7 +122,7 @@ final class ConceptSubspaceScorer implements ImageScorer {
         double[] norms = new double[members.length];
         for (int r = 0; r < members.length; r++) {
             coordinates[r] = eigen.coordinatesOfMember(r);
-            norms[r] = norm(coordinates[r]);
+            norms[r] = Vectors.norm(coordinates[r]);
         }
         return new ConceptBasis(basis, gram, coordinates, norms);
     }
@@ -130,7 +130,7 @@ final class ConceptSubspaceScorer implements ImageScorer {
     @Override
     public float[] scores(Query query) {
         float[] q = minus(queryRow.apply(query), mean);
-        double queryNorm = Math.sqrt(dot(q, q));
+        double queryNorm = Vectors.norm(q);
         float[] scores = new float[set.size()];
         for (int c = 0; c < concepts.length; c++) {
             scoreMembers(concepts[c], set.members(c), q, queryNorm, scores);
@@ -144,7 +144,7 @@ final class ConceptSubspaceScorer implements ImageScorer {
         for (int s = 0; s < items.length; s++) {
             int item = items[s];
             float[] x = minus(rows.apply(item), mean);
-            double xNorm = Math.sqrt(dot(x, x));
+            double xNorm = Vectors.norm(x);
             float[] scores = new float[set.size()];
             int own = set.conceptOf(item);
             for (int c = 0; c < concepts.length; c++) {
@@ -165,7 +165,7 @@ final class ConceptSubspaceScorer implements ImageScorer {
     private static void scoreMembers(ConceptBasis basis, int[] members, float[] x, double xNorm, float[] scores) {
         float[] p = new float[basis.basis().length];
         for (int j = 0; j < p.length; j++) {
-            p[j] = (float) dot(basis.basis()[j], x);
+            p[j] = (float) Vectors.dot(basis.basis()[j], x);
         }
         for (int r = 0; r < members.length; r++) {
             scores[members[r]] = score(p, xNorm, basis.coordinates()[r], basis.coordinateNorms()[r]);
@@ -213,7 +213,7 @@ final class ConceptSubspaceScorer implements ImageScorer {
                 continue;
             }
             float[] coordinates = eigen.coordinatesOfMember(ra);
-            scores[members[a]] = score(p, itemNorm, coordinates, norm(coordinates));
+            scores[members[a]] = score(p, itemNorm, coordinates, Vectors.norm(coordinates));
             ra++;
         }
     }
@@ -222,7 +222,7 @@ final class ConceptSubspaceScorer implements ImageScorer {
         if (queryNorm < 1e-12 || itemNorm < 1e-12) {
             return 0f;
         }
-        return (float) (dot(queryCoordinates, itemCoordinates) / (queryNorm * itemNorm));
+        return (float) (Vectors.dot(queryCoordinates, itemCoordinates) / (queryNorm * itemNorm));
     }
 
     /** The top directions of a Gram: eigenvectors u_j (over the concept's members) and singular values. */
@@ -278,15 +278,4 @@ final class ConceptSubspaceScorer implements ImageScorer {
         return out;
     }
 
-    private static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int d = 0; d < a.length; d++) {
-            sum += a[d] * b[d];
-        }
-        return sum;
-    }
-
-    private static double norm(float[] a) {
-        return Math.sqrt(dot(a, a));
-    }
 }

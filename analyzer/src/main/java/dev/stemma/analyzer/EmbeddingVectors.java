@@ -61,10 +61,6 @@ final class EmbeddingVectors {
     }
 
     static float dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += a[i] * b[i];
-        }
-        return (float) sum;
+        return (float) Vectors.dot(a, b);
     }
 }

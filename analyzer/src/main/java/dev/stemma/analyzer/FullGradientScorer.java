@@ -46,16 +46,16 @@ final class FullGradientScorer implements ImageScorer {
         double[][] queryNorms = new double[queries.length][checkpoints];
         for (int q = 0; q < queries.length; q++) {
             for (int c = 0; c < checkpoints; c++) {
-                queryNorms[q][c] = norm(queries[q][c]);
+                queryNorms[q][c] = Vectors.norm(queries[q][c]);
             }
         }
         float[][] scores = new float[queries.length][items];
         reader.forEachGradient((item, checkpoint, gradient) -> {
-            double norm = norm(gradient);
+            double norm = Vectors.norm(gradient);
             for (int q = 0; q < queries.length; q++) {
                 double denominator = norm * queryNorms[q][checkpoint];
                 if (denominator > 0) {
-                    scores[q][item] += (float) (dot(queries[q][checkpoint], gradient) / denominator / checkpoints);
+                    scores[q][item] += (float) (Vectors.dot(queries[q][checkpoint], gradient) / denominator / checkpoints);
                 }
             }
         });
@@ -65,17 +65,5 @@ final class FullGradientScorer implements ImageScorer {
             }
         }
         return scores;
-    }
-
-    private static double norm(float[] v) {
-        return Math.sqrt(dot(v, v));
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += a[i] * b[i];
-        }
-        return sum;
     }
 }

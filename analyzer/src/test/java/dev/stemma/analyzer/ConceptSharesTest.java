@@ -4,22 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ConceptSharesTest {
 
     private static TrainingSet sized(int big, int small) {
-        List<TrainingItem> items = new ArrayList<>();
-        for (int i = 0; i < big; i++) {
-            items.add(new TrainingItem("big-" + i, "big"));
-        }
-        for (int i = 0; i < small; i++) {
-            items.add(new TrainingItem("small-" + i, "small"));
-        }
-        return new TrainingSet(items);
+        return TwoConcepts.of(big, small);
     }
 
     @Test
