@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param syncWrites       fsync the WAL of each batch before committing its offsets
  * @param sendDeadLetters  send bad records to the dead-letter topic (replay only counts them: they were sent once)
  * @param pollTimeout      longest wait of one poll
- * @param maxPollRecords   most records per poll, hence per WriteBatch
+ * @param maxPollRecords   most records per poll (a WriteBatch gathers the polls made while the previous one was
+ *                         written, up to about 16 MB)
  */
 public record CollectorConfig(String bootstrapServers, String groupId, String clientId, String instanceId, String topic,
                               String deadLetterTopic, Mode mode, int consumers, boolean syncWrites, boolean sendDeadLetters,

@@ -81,6 +81,9 @@ final class StoreHandles implements AutoCloseable {
         }
         ColumnFamilyOptions cfOptions = new ColumnFamilyOptions()
                 .setWriteBufferSize(WRITE_BUFFER_BYTES)
+                // Four memtables, not two: a write waited for a flush when the second one filled
+                // while the first was still being flushed (bench collector at 300 MB).
+                .setMaxWriteBufferNumber(4)
                 // Tensors are float noise to a compressor (LZ4 saved nothing on them, see STYLE.md):
                 // compressing would cost CPU on every flush and compaction for no space.
                 .setCompressionType(CompressionType.NO_COMPRESSION);
