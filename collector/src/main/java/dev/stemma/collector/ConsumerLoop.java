@@ -88,7 +88,7 @@ final class ConsumerLoop implements Runnable {
                          Future<BatchOutcome> outcome) {}
 
     /** Records gathered from one or more polls for the next batch. */
-    private static final class PendingBatch {
+    static final class PendingBatch {
         final List<IncomingRecord> records = new ArrayList<>();
         final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
         final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
