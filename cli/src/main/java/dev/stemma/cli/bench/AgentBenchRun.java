@@ -12,6 +12,7 @@ import dev.stemma.protocol.DType;
 import dev.stemma.trainer.CustomiseConfig;
 import dev.stemma.trainer.LoopSettings;
 import dev.stemma.trainer.StemmaTrainer;
+import io.prometheus.client.CollectorRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,7 +67,8 @@ public final class AgentBenchRun {
             if (!s.only().isEmpty()) {
                 options.removeIf(o -> !s.only().contains(o.name().substring(0, o.name().indexOf(':'))));
             }
-            AgentBenchmark bench = new AgentBenchmark(s.rounds(), s.warmupSteps(), s.segmentSteps(), options, log);
+            AgentBenchmark bench = new AgentBenchmark(s.rounds(), s.warmupSteps(), s.segmentSteps(), options,
+                    AgentBenchRun::probeCaptureSeconds, log);
             CustomiseConfig config = CustomiseConfig.defaults(s.base(), s.dataSpec(), concepts, "bench-agent",
                     s.work().resolve("bench-agent.adapter"));
             // No checkpoints: writing one inside a segment would be charged to whichever option ran there.
@@ -75,6 +77,13 @@ public final class AgentBenchRun {
             StemmaTrainer.customise(config, model -> List.of(bench.listener(model)), log);
             return json(s, probes, bench.results());
         }
+    }
+
+    /** The agents' time taking probe activations so far, from their histogram on the default registry. */
+    private static double probeCaptureSeconds() {
+        Double v = CollectorRegistry.defaultRegistry.getSampleValue("stemma_agent_capture_seconds_sum",
+                new String[] {"part"}, new String[] {"activations"});
+        return v == null ? 0 : v;
     }
 
     private static AgentConfig variant(AgentConfig d, List<Integer> timesteps, List<String> layers, DType dtype,
@@ -107,6 +116,8 @@ public final class AgentBenchRun {
             }
             o.put("medianSetupMs", round(r.medianSetupMs()));
             o.put("medianFlushMs", round(r.medianFlushMs()));
+            o.put("medianCaptureMsPerStep", round(r.medianCaptureMsPerStep()));
+            o.put("capturePercent", round(r.capturePercent()));
             if (!Double.isNaN(r.barPercent())) {
                 o.put("barPercent", r.barPercent());
                 o.put("meetsBar", r.meetsBar());

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 
 /**
  * Measures the agent's cost to training within one customisation: after a warm-up, the run is cut
@@ -21,7 +22,10 @@ import java.util.function.Consumer;
  * from its first batch (after the agent's set-up) to the next segment's first batch (before the
  * previous agent is flushed), so set-up and flush are reported apart and not counted as training
  * time. The baseline's own row gives the noise floor: consecutive baseline segments compared the
- * same way (each against the mean of the baseline segments before and after it).
+ * same way (each against the mean of the baseline segments before and after it). Beside the
+ * slowdown, each option reports the time its agent spent taking probe activations on the training
+ * thread, per step and as a share of its neighbouring baselines' step: the direct cost, so that what
+ * the slowdown holds beyond it (slower steps after a capture, the agent's own thread) shows.
  */
 public final class AgentBenchmark {
 
@@ -30,7 +34,8 @@ public final class AgentBenchmark {
 
     /** The figures of one option. */
     public record Result(String name, double medianMsPerStep, double slowdownPercent, double[] roundSlowdownPercent,
-                         double medianSetupMs, double medianFlushMs, double barPercent, boolean meetsBar) {}
+                         double medianSetupMs, double medianFlushMs, double medianCaptureMsPerStep, double capturePercent,
+                         double barPercent, boolean meetsBar) {}
 
     private static final Option BASELINE = new Option("baseline", null, Double.NaN);
 
@@ -42,10 +47,17 @@ public final class AgentBenchmark {
     private final double[] segmentMsPerStep;
     private final double[] segmentSetupMs;
     private final double[] segmentFlushMs;
+    private final double[] segmentCaptureMs;
+    private final DoubleSupplier captureSeconds;
     private final Consumer<String> progress;
     private final List<Result> results = new ArrayList<>();
 
-    public AgentBenchmark(int rounds, int warmupSteps, int segmentSteps, List<Option> options, Consumer<String> progress) {
+    /**
+     * @param captureSeconds the seconds agents have spent so far taking probe activations on the
+     *                       training thread (a running total, read at segment boundaries)
+     */
+    public AgentBenchmark(int rounds, int warmupSteps, int segmentSteps, List<Option> options, DoubleSupplier captureSeconds,
+                          Consumer<String> progress) {
         if (rounds < 1 || segmentSteps < 2 || warmupSteps < 0 || options.isEmpty()) {
             throw new IllegalArgumentException(
                     "rounds must be positive, segments at least 2 steps, warm-up not negative, one option at least");
@@ -58,6 +70,8 @@ public final class AgentBenchmark {
         this.segmentMsPerStep = new double[schedule.size()];
         this.segmentSetupMs = new double[schedule.size()];
         this.segmentFlushMs = new double[schedule.size()];
+        this.segmentCaptureMs = new double[schedule.size()];
+        this.captureSeconds = captureSeconds;
         this.progress = progress;
     }
 
@@ -96,6 +110,7 @@ public final class AgentBenchmark {
         private StemmaAgent agent;
         private int segment = -1;
         private long segmentStart;
+        private double captureAtStart;
 
         Schedule(MonitoredModel model) {
             this.model = model;
@@ -108,6 +123,7 @@ public final class AgentBenchmark {
                 long now = System.nanoTime();
                 if (segment >= 0) {
                     segmentMsPerStep[segment] = (now - segmentStart) / 1e6 / segmentSteps;
+                    segmentCaptureMs[segment] = (captureSeconds.getAsDouble() - captureAtStart) * 1e3 / segmentSteps;
                     long f0 = System.nanoTime();
                     if (agent != null) {
                         agent.onTrainingEnd(trainer);
@@ -126,9 +142,10 @@ public final class AgentBenchmark {
                         agent.start(trainer);
                     }
                     segmentSetupMs[segment] = (System.nanoTime() - a0) / 1e6;
+                    captureAtStart = captureSeconds.getAsDouble();
                     segmentStart = System.nanoTime();
                 } else if (results.isEmpty()) {
-                    results.addAll(summarise(schedule, segmentMsPerStep, segmentSetupMs, segmentFlushMs));
+                    results.addAll(summarise(schedule, segmentMsPerStep, segmentSetupMs, segmentFlushMs, segmentCaptureMs));
                 }
             }
             if (agent != null) {
@@ -142,7 +159,8 @@ public final class AgentBenchmark {
      * baseline segments; each inner baseline segment against the mean of the baseline segments two
      * places before and after it (the noise floor of the same comparison).
      */
-    static List<Result> summarise(List<Option> schedule, double[] msPerStep, double[] setupMs, double[] flushMs) {
+    static List<Result> summarise(List<Option> schedule, double[] msPerStep, double[] setupMs, double[] flushMs,
+                                  double[] captureMsPerStep) {
         List<Result> out = new ArrayList<>();
         List<Option> distinct = new ArrayList<>();
         distinct.add(BASELINE);
@@ -152,6 +170,8 @@ public final class AgentBenchmark {
             List<Double> ms = new ArrayList<>();
             List<Double> setup = new ArrayList<>();
             List<Double> flush = new ArrayList<>();
+            List<Double> capture = new ArrayList<>();
+            List<Double> captureShares = new ArrayList<>();
             int gap = o == BASELINE ? 2 : 1;
             for (int i = 0; i < schedule.size(); i++) {
                 if (schedule.get(i) != o) {
@@ -160,15 +180,17 @@ public final class AgentBenchmark {
                 ms.add(msPerStep[i]);
                 setup.add(setupMs[i]);
                 flush.add(flushMs[i]);
+                capture.add(captureMsPerStep[i]);
                 if (i - gap >= 0 && i + gap < schedule.size()) {
                     double neighbours = (msPerStep[i - gap] + msPerStep[i + gap]) / 2;
                     ratios.add(100.0 * (msPerStep[i] / neighbours - 1));
+                    captureShares.add(100.0 * captureMsPerStep[i] / neighbours);
                 }
             }
             double[] r = ratios.stream().mapToDouble(Double::doubleValue).toArray();
             double slowdown = median(r);
-            out.add(new Result(o.name(), median(ms), slowdown, r, median(setup), median(flush), o.barPercent(),
-                    Double.isNaN(o.barPercent()) || slowdown <= o.barPercent()));
+            out.add(new Result(o.name(), median(ms), slowdown, r, median(setup), median(flush), median(capture),
+                    median(captureShares), o.barPercent(), Double.isNaN(o.barPercent()) || slowdown <= o.barPercent()));
         }
         return out;
     }

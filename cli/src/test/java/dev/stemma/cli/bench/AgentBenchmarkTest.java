@@ -27,12 +27,19 @@ class AgentBenchmarkTest {
             String name = s.get(i).name();
             ms[i] = machine * (name.equals("x") ? 1.10 : name.equals("y") ? 1.30 : 1.0);
         }
-        List<AgentBenchmark.Result> results = AgentBenchmark.summarise(s, ms, new double[ms.length], new double[ms.length]);
+        double[] capture = new double[ms.length];
+        for (int i = 0; i < ms.length; i++) {
+            capture[i] = s.get(i).name().equals("x") ? 0.05 * (100 + 10 * i) : 0; // x's capture: half its slowdown
+        }
+        List<AgentBenchmark.Result> results = AgentBenchmark.summarise(s, ms, new double[ms.length], new double[ms.length],
+                capture);
         assertEquals(List.of("baseline", "x", "y"), results.stream().map(AgentBenchmark.Result::name).toList());
         assertEquals(0, results.get(0).slowdownPercent(), 1e-9);
         assertEquals(10, results.get(1).slowdownPercent(), 1e-9);
         assertArrayEquals(new double[] {10, 10}, results.get(1).roundSlowdownPercent(), 1e-9);
         assertEquals(30, results.get(2).slowdownPercent(), 1e-9);
         assertFalse(results.get(1).meetsBar(), "10% is over the 5% bar");
+        assertEquals(5, results.get(1).capturePercent(), 1e-9, "the capture's share of the neighbouring baseline step");
+        assertEquals(0, results.get(2).capturePercent(), 1e-9);
     }
 }
