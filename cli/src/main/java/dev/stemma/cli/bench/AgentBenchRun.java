@@ -118,6 +118,10 @@ public final class AgentBenchRun {
             o.put("medianFlushMs", round(r.medianFlushMs()));
             o.put("medianCaptureMsPerStep", round(r.medianCaptureMsPerStep()));
             o.put("capturePercent", round(r.capturePercent()));
+            ArrayNode profile = o.putArray("stepProfileMs");
+            for (double v : r.stepProfileMs()) {
+                profile.add(round(v));
+            }
             if (!Double.isNaN(r.barPercent())) {
                 o.put("barPercent", r.barPercent());
                 o.put("meetsBar", r.meetsBar());

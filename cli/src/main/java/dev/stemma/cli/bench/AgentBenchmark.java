@@ -25,7 +25,9 @@ import java.util.function.DoubleSupplier;
  * same way (each against the mean of the baseline segments before and after it). Beside the
  * slowdown, each option reports the time its agent spent taking probe activations on the training
  * thread, per step and as a share of its neighbouring baselines' step: the direct cost, so that what
- * the slowdown holds beyond it (slower steps after a capture, the agent's own thread) shows.
+ * the slowdown holds beyond it (slower steps after a capture, the agent's own thread) shows; and its
+ * step profile, the median time from each batch of a segment to the next by position in the
+ * segment, which shows where in the segment (at the capture, or after it) the time goes.
  */
 public final class AgentBenchmark {
 
@@ -35,7 +37,7 @@ public final class AgentBenchmark {
     /** The figures of one option. */
     public record Result(String name, double medianMsPerStep, double slowdownPercent, double[] roundSlowdownPercent,
                          double medianSetupMs, double medianFlushMs, double medianCaptureMsPerStep, double capturePercent,
-                         double barPercent, boolean meetsBar) {}
+                         double[] stepProfileMs, double barPercent, boolean meetsBar) {}
 
     private static final Option BASELINE = new Option("baseline", null, Double.NaN);
 
@@ -48,6 +50,8 @@ public final class AgentBenchmark {
     private final double[] segmentSetupMs;
     private final double[] segmentFlushMs;
     private final double[] segmentCaptureMs;
+    /** Per segment, the time from each batch to the next, by position in the segment. */
+    private final double[][] segmentStepMs;
     private final DoubleSupplier captureSeconds;
     private final Consumer<String> progress;
     private final List<Result> results = new ArrayList<>();
@@ -71,6 +75,7 @@ public final class AgentBenchmark {
         this.segmentSetupMs = new double[schedule.size()];
         this.segmentFlushMs = new double[schedule.size()];
         this.segmentCaptureMs = new double[schedule.size()];
+        this.segmentStepMs = new double[schedule.size()][segmentSteps];
         this.captureSeconds = captureSeconds;
         this.progress = progress;
     }
@@ -111,6 +116,7 @@ public final class AgentBenchmark {
         private int segment = -1;
         private long segmentStart;
         private double captureAtStart;
+        private long lastBatch;
 
         Schedule(MonitoredModel model) {
             this.model = model;
@@ -119,8 +125,12 @@ public final class AgentBenchmark {
         @Override
         public void onTrainingBatch(Trainer trainer, BatchData batchData) {
             long s = step++;
-            if (s >= warmupSteps && (s - warmupSteps) % segmentSteps == 0) {
-                long now = System.nanoTime();
+            long now = System.nanoTime();
+            int position = s >= warmupSteps ? (int) ((s - warmupSteps) % segmentSteps) : -1;
+            if (segment >= 0 && segment < schedule.size() && s > warmupSteps) {
+                segmentStepMs[segment][(position + segmentSteps - 1) % segmentSteps] = (now - lastBatch) / 1e6;
+            }
+            if (position == 0) {
                 if (segment >= 0) {
                     segmentMsPerStep[segment] = (now - segmentStart) / 1e6 / segmentSteps;
                     segmentCaptureMs[segment] = (captureSeconds.getAsDouble() - captureAtStart) * 1e3 / segmentSteps;
@@ -144,10 +154,13 @@ public final class AgentBenchmark {
                     segmentSetupMs[segment] = (System.nanoTime() - a0) / 1e6;
                     captureAtStart = captureSeconds.getAsDouble();
                     segmentStart = System.nanoTime();
+                    now = segmentStart;
                 } else if (results.isEmpty()) {
-                    results.addAll(summarise(schedule, segmentMsPerStep, segmentSetupMs, segmentFlushMs, segmentCaptureMs));
+                    results.addAll(summarise(schedule, segmentMsPerStep, segmentSetupMs, segmentFlushMs, segmentCaptureMs,
+                            segmentStepMs));
                 }
             }
+            lastBatch = now;
             if (agent != null) {
                 agent.onTrainingBatch(trainer, batchData);
             }
@@ -160,7 +173,7 @@ public final class AgentBenchmark {
      * places before and after it (the noise floor of the same comparison).
      */
     static List<Result> summarise(List<Option> schedule, double[] msPerStep, double[] setupMs, double[] flushMs,
-                                  double[] captureMsPerStep) {
+                                  double[] captureMsPerStep, double[][] stepMs) {
         List<Result> out = new ArrayList<>();
         List<Option> distinct = new ArrayList<>();
         distinct.add(BASELINE);
@@ -172,6 +185,7 @@ public final class AgentBenchmark {
             List<Double> flush = new ArrayList<>();
             List<Double> capture = new ArrayList<>();
             List<Double> captureShares = new ArrayList<>();
+            List<double[]> profiles = new ArrayList<>();
             int gap = o == BASELINE ? 2 : 1;
             for (int i = 0; i < schedule.size(); i++) {
                 if (schedule.get(i) != o) {
@@ -181,6 +195,7 @@ public final class AgentBenchmark {
                 setup.add(setupMs[i]);
                 flush.add(flushMs[i]);
                 capture.add(captureMsPerStep[i]);
+                profiles.add(stepMs[i]);
                 if (i - gap >= 0 && i + gap < schedule.size()) {
                     double neighbours = (msPerStep[i - gap] + msPerStep[i + gap]) / 2;
                     ratios.add(100.0 * (msPerStep[i] / neighbours - 1));
@@ -189,8 +204,13 @@ public final class AgentBenchmark {
             }
             double[] r = ratios.stream().mapToDouble(Double::doubleValue).toArray();
             double slowdown = median(r);
+            double[] profile = new double[profiles.isEmpty() ? 0 : profiles.get(0).length];
+            for (int j = 0; j < profile.length; j++) {
+                final int position = j;
+                profile[j] = median(profiles.stream().mapToDouble(p -> p[position]).toArray());
+            }
             out.add(new Result(o.name(), median(ms), slowdown, r, median(setup), median(flush), median(capture),
-                    median(captureShares), o.barPercent(), Double.isNaN(o.barPercent()) || slowdown <= o.barPercent()));
+                    median(captureShares), profile, o.barPercent(), Double.isNaN(o.barPercent()) || slowdown <= o.barPercent()));
         }
         return out;
     }

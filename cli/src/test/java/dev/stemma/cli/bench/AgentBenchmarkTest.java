@@ -31,8 +31,12 @@ class AgentBenchmarkTest {
         for (int i = 0; i < ms.length; i++) {
             capture[i] = s.get(i).name().equals("x") ? 0.05 * (100 + 10 * i) : 0; // x's capture: half its slowdown
         }
+        double[][] steps = new double[ms.length][];
+        for (int i = 0; i < ms.length; i++) {
+            steps[i] = s.get(i).name().equals("x") ? new double[] {100, 100 + i, 100} : new double[] {100, 100, 100};
+        }
         List<AgentBenchmark.Result> results = AgentBenchmark.summarise(s, ms, new double[ms.length], new double[ms.length],
-                capture);
+                capture, steps);
         assertEquals(List.of("baseline", "x", "y"), results.stream().map(AgentBenchmark.Result::name).toList());
         assertEquals(0, results.get(0).slowdownPercent(), 1e-9);
         assertEquals(10, results.get(1).slowdownPercent(), 1e-9);
@@ -41,5 +45,7 @@ class AgentBenchmarkTest {
         assertFalse(results.get(1).meetsBar(), "10% is over the 5% bar");
         assertEquals(5, results.get(1).capturePercent(), 1e-9, "the capture's share of the neighbouring baseline step");
         assertEquals(0, results.get(2).capturePercent(), 1e-9);
+        // x runs at segments 1 and 7: its middle step 101 and 107, median 104
+        assertArrayEquals(new double[] {100, 104, 100}, results.get(1).stepProfileMs(), 1e-9, "median by position");
     }
 }
