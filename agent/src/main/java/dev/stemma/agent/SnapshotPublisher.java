@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -82,6 +83,24 @@ final class SnapshotPublisher implements AutoCloseable {
     }
 
     /**
+     * Waits until every record submitted so far is acknowledged by Kafka (with
+     * {@link AgentConfig.Backpressure#SPILL}: acknowledged or safely in the spill file).
+     *
+     * @throws IllegalStateException if publishing failed
+     */
+    void flush() throws InterruptedException {
+        CountDownLatch sent = new CountDownLatch(1);
+        queue.add(sent);
+        while (!sent.await(1, TimeUnit.SECONDS)) {
+            rethrowFailure();
+            if (!thread.isAlive()) {
+                throw new IllegalStateException("the publisher of run " + config.runId() + " has stopped");
+            }
+        }
+        rethrowFailure();
+    }
+
+    /**
      * Sends the end-of-run record after every step, waits until Kafka acknowledged everything,
      * and returns the end record with the chain's final digest.
      */
@@ -110,6 +129,11 @@ final class SnapshotPublisher implements AutoCloseable {
                 }
                 if (item == END) {
                     break;
+                }
+                if (item instanceof CountDownLatch flushed) {
+                    sink.flush();
+                    flushed.countDown();
+                    continue;
                 }
                 Pending p = (Pending) item;
                 byte[] bytes = encode(p);

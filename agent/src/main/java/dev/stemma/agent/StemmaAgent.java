@@ -140,6 +140,25 @@ public final class StemmaAgent implements TrainingListener, AutoCloseable {
         metrics.stepsRecorded.inc();
     }
 
+    /**
+     * Waits until every step recorded so far is acknowledged by Kafka (or, spilling, safely in the
+     * spill file), without ending the run: e.g. before a job writes a checkpoint, so that the
+     * checkpoint never runs ahead of its trajectory. Nothing to wait for before the first batch.
+     *
+     * @throws IllegalStateException if publishing failed
+     */
+    public void flush() {
+        if (publisher == null || end != null) {
+            return;
+        }
+        try {
+            publisher.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the agent flushed run " + config.runId(), e);
+        }
+    }
+
     @Override
     public void onTrainingEnd(Trainer trainer) {
         finish(EndOfRun.Status.COMPLETED);

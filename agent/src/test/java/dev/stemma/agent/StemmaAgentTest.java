@@ -73,6 +73,41 @@ class StemmaAgentTest {
     }
 
     @Test
+    void shouldReturnFromFlushOnlyOnceEveryStepSoFarIsSentAndKeepRecording() throws Exception {
+        InMemorySink sink = new InMemorySink();
+        try (TinyDenoiser model = new TinyDenoiser(6)) {
+            StemmaAgent agent = agent(config(0), model, sink);
+            sink.hold();
+            AtomicLong sentAtFlush = new AtomicLong(-1);
+            TrainingListener flushAtFour = new TrainingListenerAdapter() {
+                @Override
+                public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+                    if (agent.stepsRecorded() == 4) {
+                        // Kafka is slow: nothing has been sent yet, and flush must wait for it.
+                        new Thread(() -> {
+                            try {
+                                Thread.sleep(300);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            sink.release();
+                        }).start();
+                        agent.flush();
+                        try {
+                            sentAtFlush.set(sink.records().size());
+                        } catch (dev.stemma.protocol.MalformedRecordException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+            };
+            model.train(STEPS, List.of(agent, flushAtFour));
+            assertEquals(1 + 4, sentAtFlush.get(), "the manifest and the 4 steps recorded before the flush");
+            assertEquals(STEPS + 2, sink.records().size(), "the run goes on to its end record after a flush");
+        }
+    }
+
+    @Test
     void shouldPoolActivationsToRequestedShapes() throws Exception {
         InMemorySink sink = new InMemorySink();
         try (TinyDenoiser model = new TinyDenoiser(2)) {

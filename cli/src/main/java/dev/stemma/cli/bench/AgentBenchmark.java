@@ -8,7 +8,9 @@ import dev.stemma.agent.MonitoredModel;
 import dev.stemma.agent.StemmaAgent;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 
@@ -18,10 +20,14 @@ import java.util.function.DoubleSupplier;
  * baseline segments (no agent): {@code B o1 B o2 ... B on} per round, the options' order rotating
  * every round, and one closing {@code B}. An option segment's slowdown is its ms per step over the
  * mean of its two neighbouring baseline segments, minus one, so drift of a shared machine slower
- * than a segment cancels out; the option's figure is the median over rounds. A segment's time runs
- * from its first batch (after the agent's set-up) to the next segment's first batch (before the
- * previous agent is flushed), so set-up and flush are reported apart and not counted as training
- * time. The baseline's own row gives the noise floor: consecutive baseline segments compared the
+ * than a segment cancels out; the option's figure is the median over rounds. Each option has one
+ * agent for the whole benchmark, as a job has: started at its first segment (its set-up, up to its
+ * manifest being acknowledged, reported apart) and fed only the batches of its own segments; after
+ * each of them it is flushed ({@link StemmaAgent#flush}, reported apart), so that none of its sends
+ * runs into the next segment. (A fresh agent per segment made the first steps of every option
+ * segment slower -- its producer connecting, its first records -- which no job pays at every step.)
+ * A segment's time runs from its first batch (after any set-up) to the next segment's first batch
+ * (before the flush), so set-up and flush are not counted as training time. The baseline's own row gives the noise floor: consecutive baseline segments compared the
  * same way (each against the mean of the baseline segments before and after it). Beside the
  * slowdown, each option reports the time its agent spent taking probe activations on the training
  * thread, per step and as a share of its neighbouring baselines' step: the direct cost, so that what
@@ -112,6 +118,7 @@ public final class AgentBenchmark {
     private final class Schedule extends TrainingListenerAdapter {
         private final MonitoredModel model;
         private long step;
+        private final Map<Option, StemmaAgent> agents = new HashMap<>();
         private StemmaAgent agent;
         private int segment = -1;
         private long segmentStart;
@@ -136,7 +143,7 @@ public final class AgentBenchmark {
                     segmentCaptureMs[segment] = (captureSeconds.getAsDouble() - captureAtStart) * 1e3 / segmentSteps;
                     long f0 = System.nanoTime();
                     if (agent != null) {
-                        agent.onTrainingEnd(trainer);
+                        agent.flush();
                     }
                     segmentFlushMs[segment] = (System.nanoTime() - f0) / 1e6;
                     progress.accept(String.format("segment %d/%d  %-34s %7.1f ms/step", segment + 1, schedule.size(),
@@ -148,14 +155,19 @@ public final class AgentBenchmark {
                     Option current = schedule.get(segment);
                     long a0 = System.nanoTime();
                     if (current.config() != null) {
-                        agent = StemmaAgent.from(current.config().withRunId("bench-agent-" + segment), model);
-                        agent.start(trainer);
+                        agent = agents.computeIfAbsent(current, o -> {
+                            StemmaAgent a = StemmaAgent.from(o.config().withRunId("bench-agent-" + options.indexOf(o)), model);
+                            a.start(trainer);
+                            a.flush();
+                            return a;
+                        });
                     }
                     segmentSetupMs[segment] = (System.nanoTime() - a0) / 1e6;
                     captureAtStart = captureSeconds.getAsDouble();
                     segmentStart = System.nanoTime();
                     now = segmentStart;
                 } else if (results.isEmpty()) {
+                    agents.values().forEach(a -> a.onTrainingEnd(trainer));
                     results.addAll(summarise(schedule, segmentMsPerStep, segmentSetupMs, segmentFlushMs, segmentCaptureMs,
                             segmentStepMs));
                 }
