@@ -25,7 +25,8 @@ import java.util.Objects;
  * @param conditionings        conditionings of the probe forwards (default null token only)
  * @param poolings             poolings of each tapped activation (default global mean and a 2x2 grid)
  * @param activationDtype      precision of recorded activations; factors are always float32 (default float16)
- * @param probeBatchSize       probes per forward (default 64)
+ * @param probeBatchSize       (probe, timestep) pairs per forward, timesteps mixed (default 128: the 64 probes
+ *                             of the agent benchmark at both default timesteps in one forward)
  * @param queueCapacityBytes   bytes of captured steps waiting to be sent before training is held (default 64 MiB)
  * @param backpressure         what happens when that queue is full (default {@link Backpressure#BLOCK})
  * @param spillDir             where {@link Backpressure#SPILL} writes records Kafka could not take yet
@@ -88,7 +89,7 @@ public record AgentConfig(String runId, String bootstrapServers, String topic, i
     /** The defaults, for a run and a broker. */
     public static AgentConfig defaults(String runId, String bootstrapServers, RunProvenance provenance) {
         return new AgentConfig(runId, bootstrapServers, Topics.SNAPSHOTS, 10, 64, 2, List.of(), List.of(200, 600),
-                List.of(Conditioning.NULL_TOKEN), List.of(Pooling.GLOBAL_MEAN, new Pooling(2)), DType.FLOAT16, 64,
+                List.of(Conditioning.NULL_TOKEN), List.of(Pooling.GLOBAL_MEAN, new Pooling(2)), DType.FLOAT16, 128,
                 64L << 20, Backpressure.BLOCK, null, "none", provenance);
     }
 

@@ -31,7 +31,7 @@ import java.util.function.Function;
  * conditionings: [null, own]
  * poolings: [1, 2]               # grid sides; 1 = global mean
  * activation-dtype: float16
- * probe-batch-size: 64
+ * probe-batch-size: 128
  * queue-capacity-bytes: 67108864
  * backpressure: block            # or spill (needs spill-dir)
  * spill-dir: /var/tmp/stemma-spill

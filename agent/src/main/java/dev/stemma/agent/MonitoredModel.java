@@ -1,8 +1,11 @@
 package dev.stemma.agent;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.stemma.protocol.BatchItem;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,6 +68,39 @@ public interface MonitoredModel {
      */
     Map<String, NDArray> probeForward(NDManager manager, NDArray cleanImages, int timestep, NDArray noise,
                                       List<String> concepts, Set<String> layers);
+
+    /**
+     * {@link #probeForward} with a diffusion timestep per image ({@code timesteps.length} = N), so
+     * that the agent can take every timestep of a capture in one forward. The default runs one
+     * {@link #probeForward} per run of equal consecutive timesteps and joins the activations in
+     * image order; a model whose denoiser takes a timestep per image overrides it with a single
+     * forward.
+     */
+    default Map<String, NDArray> probeForward(NDManager manager, NDArray cleanImages, int[] timesteps, NDArray noise,
+                                              List<String> concepts, Set<String> layers) {
+        int n = timesteps.length;
+        if (cleanImages.getShape().get(0) != n || concepts.size() != n) {
+            throw new IllegalArgumentException(n + " timesteps for " + cleanImages.getShape().get(0) + " images and "
+                    + concepts.size() + " concepts");
+        }
+        Map<String, NDList> parts = new LinkedHashMap<>();
+        for (int from = 0; from < n; ) {
+            int to = from + 1;
+            while (to < n && timesteps[to] == timesteps[from]) {
+                to++;
+            }
+            NDArray x = cleanImages.get(from + ":" + to);
+            x.attach(manager);
+            NDArray eps = noise.get(from + ":" + to);
+            eps.attach(manager);
+            probeForward(manager, x, timesteps[from], eps, concepts.subList(from, to), layers)
+                    .forEach((layer, a) -> parts.computeIfAbsent(layer, l -> new NDList()).add(a));
+            from = to;
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        parts.forEach((layer, list) -> out.put(layer, list.size() == 1 ? list.get(0) : NDArrays.concat(list, 0)));
+        return out;
+    }
 
     /**
      * The training loss of the current step, or NaN if the model does not track it; the agent

@@ -1,6 +1,7 @@
 package dev.stemma.agent;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -8,6 +9,7 @@ import dev.stemma.protocol.Conditioning;
 import dev.stemma.protocol.Pooling;
 import dev.stemma.protocol.ProbeSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -107,7 +109,10 @@ final class ProbeSet implements AutoCloseable {
     }
 
     /**
-     * Runs the probe forwards of one step and copies out the pooled activations. All engine work
+     * Runs the probe forwards of one step and copies out the pooled activations. The (timestep,
+     * probe) pairs of each conditioning are taken {@code probeBatchSize} at a time, timesteps
+     * mixed in one forward ({@link MonitoredModel#probeForward(NDManager, NDArray, int[], NDArray,
+     * List, Set)}): one forward of 128 cost 108 ms against 2 x 59 ms for two of 64. All engine work
      * happens in a sub-manager closed before returning.
      */
     List<StepCapture.ActivationBlock> capture(MonitoredModel model) {
@@ -116,37 +121,64 @@ final class ProbeSet implements AutoCloseable {
             return out;
         }
         int total = specs.size();
-        for (int t : config.timesteps()) {
-            NDArray noise = noiseByTimestep.get(t);
-            for (Conditioning cond : config.conditionings()) {
-                for (int from = 0; from < total; from += config.probeBatchSize()) {
-                    int to = Math.min(total, from + config.probeBatchSize());
-                    List<String> tokens = new ArrayList<>(to - from);
-                    for (int i = from; i < to; i++) {
-                        tokens.add(cond == Conditioning.OWN_TOKEN ? ownConcepts.get(i) : null);
-                    }
-                    try (NDManager step = manager.newSubManager()) {
+        List<Integer> timesteps = config.timesteps();
+        int pairs = total * timesteps.size();
+        for (Conditioning cond : config.conditionings()) {
+            for (int from = 0; from < pairs; from += config.probeBatchSize()) {
+                int to = Math.min(pairs, from + config.probeBatchSize());
+                // Runs of one timestep within [from, to): pair k is probe k % total at timestep k / total.
+                List<int[]> runs = new ArrayList<>(); // {timestep index, first probe, probe count}
+                for (int k = from; k < to; ) {
+                    int ti = k / total;
+                    int end = Math.min(to, (ti + 1) * total);
+                    runs.add(new int[] {ti, k % total, end - k});
+                    k = end;
+                }
+                int[] ts = new int[to - from];
+                List<String> tokens = new ArrayList<>(to - from);
+                try (NDManager step = manager.newSubManager()) {
+                    NDList xs = new NDList();
+                    NDList noises = new NDList();
+                    int row = 0;
+                    for (int[] run : runs) {
+                        int t = timesteps.get(run[0]);
+                        String range = run[1] + ":" + (run[1] + run[2]);
                         // Slices join the sliced array's manager: move them to this step's, so
                         // their handles are freed with it rather than kept until the run ends.
-                        NDArray x = images.get(from + ":" + to);
+                        NDArray x = images.get(range);
                         x.attach(step);
-                        NDArray eps = noise.get(from + ":" + to);
+                        xs.add(x);
+                        NDArray eps = noiseByTimestep.get(t).get(range);
                         eps.attach(step);
-                        Map<String, NDArray> acts = model.probeForward(step, x, t, eps, tokens, layers);
-                        for (String layer : layers) {
-                            NDArray a = acts.get(layer);
-                            if (a == null) {
-                                throw new IllegalStateException("probe forward did not return layer '" + layer + "'");
+                        noises.add(eps);
+                        for (int i = 0; i < run[2]; i++) {
+                            ts[row++] = t;
+                            tokens.add(cond == Conditioning.OWN_TOKEN ? ownConcepts.get(run[1] + i) : null);
+                        }
+                    }
+                    NDArray x = xs.size() == 1 ? xs.get(0) : NDArrays.concat(xs, 0);
+                    NDArray eps = noises.size() == 1 ? noises.get(0) : NDArrays.concat(noises, 0);
+                    Map<String, NDArray> acts = model.probeForward(step, x, ts, eps, tokens, layers);
+                    for (String layer : layers) {
+                        NDArray a = acts.get(layer);
+                        if (a == null) {
+                            throw new IllegalStateException("probe forward did not return layer '" + layer + "'");
+                        }
+                        for (Pooling p : config.poolings()) {
+                            NDArray pooled = ActivationPooler.pool(a, p);
+                            long[] shape = pooled.getShape().getShape();
+                            int[] perProbe = new int[shape.length - 1];
+                            int per = 1;
+                            for (int d = 1; d < shape.length; d++) {
+                                perProbe[d - 1] = (int) shape[d];
+                                per *= perProbe[d - 1];
                             }
-                            for (Pooling p : config.poolings()) {
-                                NDArray pooled = ActivationPooler.pool(a, p);
-                                long[] shape = pooled.getShape().getShape();
-                                int[] perProbe = new int[shape.length - 1];
-                                for (int d = 1; d < shape.length; d++) {
-                                    perProbe[d - 1] = (int) shape[d];
-                                }
-                                out.add(new StepCapture.ActivationBlock(layer, t, cond, p, from, to - from, perProbe,
-                                        pooled.toFloatArray()));
+                            float[] values = pooled.toFloatArray();
+                            int first = 0;
+                            for (int[] run : runs) {
+                                out.add(new StepCapture.ActivationBlock(layer, timesteps.get(run[0]), cond, p, run[1], run[2],
+                                        perProbe, Arrays.copyOfRange(values, first * per, (first + run[2]) * per)));
+                                first += run[2];
                             }
                         }
                     }

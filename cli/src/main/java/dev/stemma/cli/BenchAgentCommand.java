@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** {@code stemma bench agent}: what recording costs training, option by option, as JSON. */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = {"The agent: the slowdown of the default customisation with the agent recording factors only (a),",
-                "probes every 10 steps (b, b1..b3) and every step (c, with variants c1..c6), measured in one customisation",
+                "probes every 10 steps (b, b1..b4) and every step (c, with variants c1..c6), measured in one customisation",
                 "against a real embedded broker, each option segment between two baseline segments; medians of per-round ratios."})
 final class BenchAgentCommand implements Callable<Integer> {
 
@@ -46,7 +46,7 @@ final class BenchAgentCommand implements Callable<Integer> {
     int probesPerConcept;
 
     @Option(names = "--only", split = ",", paramLabel = "ID",
-            description = "Measure only these options: a, b, b1..b3, c, c1..c6 (default: all).")
+            description = "Measure only these options: a, b, b1..b4, c, c1..c6 (default: all).")
     List<String> only = new ArrayList<>();
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here (default: stdout only).")

@@ -10,6 +10,7 @@ import dev.stemma.protocol.BatchItem;
 import dev.stemma.trainer.model.DdimSampler;
 import dev.stemma.trainer.model.NoiseSchedule;
 import dev.stemma.trainer.model.UNet;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -105,9 +106,19 @@ final class MonitoredUNet implements MonitoredModel {
     @Override
     public Map<String, NDArray> probeForward(NDManager manager, NDArray cleanImages, int timestep, NDArray noise,
                                              List<String> concepts, Set<String> layers) {
+        int[] timesteps = new int[(int) cleanImages.getShape().get(0)];
+        Arrays.fill(timesteps, timestep);
+        return probeForward(manager, cleanImages, timesteps, noise, concepts, layers);
+    }
+
+    /** One forward for all the images, each at its own timestep: the U-Net takes a timestep per image. */
+    @Override
+    public Map<String, NDArray> probeForward(NDManager manager, NDArray cleanImages, int[] timesteps, NDArray noise,
+                                             List<String> concepts, Set<String> layers) {
         int n = (int) cleanImages.getShape().get(0);
-        if (concepts.size() != n) {
-            throw new IllegalArgumentException(concepts.size() + " concepts for " + n + " images");
+        if (concepts.size() != n || timesteps.length != n) {
+            throw new IllegalArgumentException(concepts.size() + " concepts and " + timesteps.length + " timesteps for "
+                    + n + " images");
         }
         int rows = unet.conditionRows();
         float[] w = new float[n * rows];
@@ -115,7 +126,7 @@ final class MonitoredUNet implements MonitoredModel {
             String c = concepts.get(i);
             w[i * rows + (c == null ? 0 : unet.conditionRow(c))] = 1f;
         }
-        return probeForward(unet, manager, cleanImages, timestep, noise, w, layers);
+        return probeForward(unet, manager, cleanImages, timesteps, noise, w, layers);
     }
 
     /**
@@ -125,12 +136,23 @@ final class MonitoredUNet implements MonitoredModel {
      */
     static Map<String, NDArray> probeForward(UNet unet, NDManager manager, NDArray cleanImages, int timestep, NDArray noise,
                                              float[] conditionWeights, Set<String> layers) {
+        int[] timesteps = new int[(int) cleanImages.getShape().get(0)];
+        Arrays.fill(timesteps, timestep);
+        return probeForward(unet, manager, cleanImages, timesteps, noise, conditionWeights, layers);
+    }
+
+    /** As above, each image noised to its own timestep. */
+    static Map<String, NDArray> probeForward(UNet unet, NDManager manager, NDArray cleanImages, int[] timesteps,
+                                             NDArray noise, float[] conditionWeights, Set<String> layers) {
         Shape shape = cleanImages.getShape();
         if (!shape.equals(noise.getShape())) {
             throw new IllegalArgumentException("noise " + noise.getShape() + " differs from images " + shape);
         }
         int n = (int) shape.get(0);
         int rows = unet.conditionRows();
+        if (timesteps.length != n) {
+            throw new IllegalArgumentException(timesteps.length + " timesteps for " + n + " images");
+        }
         if (conditionWeights.length != n * rows) {
             throw new IllegalArgumentException(conditionWeights.length + " conditioning weights for " + n + " images of "
                     + rows + " rows");
@@ -141,14 +163,17 @@ final class MonitoredUNet implements MonitoredModel {
         float[] x0 = cleanImages.toFloatArray();
         float[] eps = noise.toFloatArray();
         float[] xt = new float[x0.length];
-        double ab = NoiseSchedule.alphaBar(timestep);
-        float a = (float) Math.sqrt(ab);
-        float b = (float) Math.sqrt(1 - ab);
-        for (int i = 0; i < xt.length; i++) {
-            xt[i] = a * x0[i] + b * eps[i];
-        }
         float[] ts = new float[n];
-        java.util.Arrays.fill(ts, timestep);
+        int per = x0.length / n;
+        for (int k = 0; k < n; k++) {
+            double ab = NoiseSchedule.alphaBar(timesteps[k]);
+            float a = (float) Math.sqrt(ab);
+            float b = (float) Math.sqrt(1 - ab);
+            for (int i = k * per; i < (k + 1) * per; i++) {
+                xt[i] = a * x0[i] + b * eps[i];
+            }
+            ts[k] = timesteps[k];
+        }
         Map<String, NDArray> out = new HashMap<>();
         try (NDManager sub = manager.newSubManager()) {
             ParameterStore ps = new ParameterStore(sub, false);

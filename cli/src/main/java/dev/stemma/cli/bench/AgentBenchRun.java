@@ -45,25 +45,27 @@ public final class AgentBenchRun {
             options.add(new AgentBenchmark.Option("b: + " + probes + " probes every 10 steps (mid, t=200,600)",
                     d.withActivationEvery(10), 5));
             options.add(new AgentBenchmark.Option("b1: b, all five layers",
-                    variant(d, d.timesteps(), all, d.activationDtype(), 64).withActivationEvery(10), 5));
+                    variant(d, d.timesteps(), all, d.activationDtype(), d.probeBatchSize()).withActivationEvery(10), 5));
             options.add(new AgentBenchmark.Option("b2: b, one timestep (600)",
-                    variant(d, List.of(600), d.layers(), d.activationDtype(), 64).withActivationEvery(10), 5));
+                    variant(d, List.of(600), d.layers(), d.activationDtype(), d.probeBatchSize()).withActivationEvery(10), 5));
             options.add(new AgentBenchmark.Option("b3: b, first down block only (down1; the forward stops there)",
-                    variant(d, d.timesteps(), List.of("down1"), d.activationDtype(), 64).withActivationEvery(10), 5));
+                    variant(d, d.timesteps(), List.of("down1"), d.activationDtype(), d.probeBatchSize()).withActivationEvery(10), 5));
+            options.add(new AgentBenchmark.Option("b4: b, forwards of at most 64 (probe, timestep) pairs (the earlier default)",
+                    variant(d, d.timesteps(), d.layers(), d.activationDtype(), 64).withActivationEvery(10), 5));
             options.add(new AgentBenchmark.Option("c: + " + probes + " probes every step (mid, t=200,600)",
                     d.withActivationEvery(1), 25));
             options.add(new AgentBenchmark.Option("c1: c, one timestep (600)",
-                    variant(d, List.of(600), d.layers(), d.activationDtype(), 64), 25));
+                    variant(d, List.of(600), d.layers(), d.activationDtype(), d.probeBatchSize()), 25));
             options.add(new AgentBenchmark.Option("c2: c, all five layers",
-                    variant(d, d.timesteps(), all, d.activationDtype(), 64), 25));
+                    variant(d, d.timesteps(), all, d.activationDtype(), d.probeBatchSize()), 25));
             options.add(new AgentBenchmark.Option("c3: c, float32 activations",
-                    variant(d, d.timesteps(), d.layers(), DType.FLOAT32, 64), 25));
+                    variant(d, d.timesteps(), d.layers(), DType.FLOAT32, d.probeBatchSize()), 25));
             options.add(new AgentBenchmark.Option("c4: c, probes in batches of 16",
                     variant(d, d.timesteps(), d.layers(), d.activationDtype(), 16), 25));
             options.add(new AgentBenchmark.Option("c5: c, one timestep (600), first down block only (the forward stops there)",
-                    variant(d, List.of(600), List.of("down1"), d.activationDtype(), 64), 25));
-            options.add(new AgentBenchmark.Option("c6: c1, all probes in one forward (batch 128)",
-                    variant(d, List.of(600), d.layers(), d.activationDtype(), 128), 25));
+                    variant(d, List.of(600), List.of("down1"), d.activationDtype(), d.probeBatchSize()), 25));
+            options.add(new AgentBenchmark.Option("c6: c, forwards of at most 64 (probe, timestep) pairs (the earlier default)",
+                    variant(d, d.timesteps(), d.layers(), d.activationDtype(), 64), 25));
             if (!s.only().isEmpty()) {
                 options.removeIf(o -> !s.only().contains(o.name().substring(0, o.name().indexOf(':'))));
             }
