@@ -106,9 +106,7 @@ final class MonitoredUNet implements MonitoredModel {
     @Override
     public Map<String, NDArray> probeForward(NDManager manager, NDArray cleanImages, int timestep, NDArray noise,
                                              List<String> concepts, Set<String> layers) {
-        int[] timesteps = new int[(int) cleanImages.getShape().get(0)];
-        Arrays.fill(timesteps, timestep);
-        return probeForward(manager, cleanImages, timesteps, noise, concepts, layers);
+        return probeForward(manager, cleanImages, everyImageAt(cleanImages, timestep), noise, concepts, layers);
     }
 
     /** One forward for all the images, each at its own timestep: the U-Net takes a timestep per image. */
@@ -136,9 +134,13 @@ final class MonitoredUNet implements MonitoredModel {
      */
     static Map<String, NDArray> probeForward(UNet unet, NDManager manager, NDArray cleanImages, int timestep, NDArray noise,
                                              float[] conditionWeights, Set<String> layers) {
-        int[] timesteps = new int[(int) cleanImages.getShape().get(0)];
+        return probeForward(unet, manager, cleanImages, everyImageAt(cleanImages, timestep), noise, conditionWeights, layers);
+    }
+
+    private static int[] everyImageAt(NDArray images, int timestep) {
+        int[] timesteps = new int[(int) images.getShape().get(0)];
         Arrays.fill(timesteps, timestep);
-        return probeForward(unet, manager, cleanImages, timesteps, noise, conditionWeights, layers);
+        return timesteps;
     }
 
     /** As above, each image noised to its own timestep. */
