@@ -120,72 +120,86 @@ final class ProbeSet implements AutoCloseable {
         if (images == null) {
             return out;
         }
-        int total = specs.size();
-        List<Integer> timesteps = config.timesteps();
-        int pairs = total * timesteps.size();
+        int pairs = specs.size() * config.timesteps().size();
         for (Conditioning cond : config.conditionings()) {
             for (int from = 0; from < pairs; from += config.probeBatchSize()) {
-                int to = Math.min(pairs, from + config.probeBatchSize());
-                // Runs of one timestep within [from, to): pair k is probe k % total at timestep k / total.
-                List<int[]> runs = new ArrayList<>(); // {timestep index, first probe, probe count}
-                for (int k = from; k < to; ) {
-                    int ti = k / total;
-                    int end = Math.min(to, (ti + 1) * total);
-                    runs.add(new int[] {ti, k % total, end - k});
-                    k = end;
-                }
-                int[] ts = new int[to - from];
-                List<String> tokens = new ArrayList<>(to - from);
+                List<Run> runs = runs(from, Math.min(pairs, from + config.probeBatchSize()));
                 try (NDManager step = manager.newSubManager()) {
-                    NDList xs = new NDList();
-                    NDList noises = new NDList();
-                    int row = 0;
-                    for (int[] run : runs) {
-                        int t = timesteps.get(run[0]);
-                        String range = run[1] + ":" + (run[1] + run[2]);
-                        // Slices join the sliced array's manager: move them to this step's, so
-                        // their handles are freed with it rather than kept until the run ends.
-                        NDArray x = images.get(range);
-                        x.attach(step);
-                        xs.add(x);
-                        NDArray eps = noiseByTimestep.get(t).get(range);
-                        eps.attach(step);
-                        noises.add(eps);
-                        for (int i = 0; i < run[2]; i++) {
-                            ts[row++] = t;
-                            tokens.add(cond == Conditioning.OWN_TOKEN ? ownConcepts.get(run[1] + i) : null);
-                        }
-                    }
-                    NDArray x = xs.size() == 1 ? xs.get(0) : NDArrays.concat(xs, 0);
-                    NDArray eps = noises.size() == 1 ? noises.get(0) : NDArrays.concat(noises, 0);
-                    Map<String, NDArray> acts = model.probeForward(step, x, ts, eps, tokens, layers);
+                    Map<String, NDArray> acts = forward(model, step, runs, cond);
                     for (String layer : layers) {
                         NDArray a = acts.get(layer);
                         if (a == null) {
                             throw new IllegalStateException("probe forward did not return layer '" + layer + "'");
                         }
                         for (Pooling p : config.poolings()) {
-                            NDArray pooled = ActivationPooler.pool(a, p);
-                            long[] shape = pooled.getShape().getShape();
-                            int[] perProbe = new int[shape.length - 1];
-                            int per = 1;
-                            for (int d = 1; d < shape.length; d++) {
-                                perProbe[d - 1] = (int) shape[d];
-                                per *= perProbe[d - 1];
-                            }
-                            float[] values = pooled.toFloatArray();
-                            int first = 0;
-                            for (int[] run : runs) {
-                                out.add(new StepCapture.ActivationBlock(layer, timesteps.get(run[0]), cond, p, run[1], run[2],
-                                        perProbe, Arrays.copyOfRange(values, first * per, (first + run[2]) * per)));
-                                first += run[2];
-                            }
+                            addBlocks(out, ActivationPooler.pool(a, p), layer, cond, p, runs);
                         }
                     }
                 }
             }
         }
         return out;
+    }
+
+    /** Probes {@code firstProbe .. firstProbe + count - 1} at one timestep: a slice of one forward's batch. */
+    private record Run(int timestep, int firstProbe, int count) {}
+
+    /** The runs of one timestep among pairs {@code [from, to)}; pair k is probe k % N at the (k / N)-th timestep. */
+    private List<Run> runs(int from, int to) {
+        int total = specs.size();
+        List<Run> runs = new ArrayList<>();
+        for (int k = from; k < to; ) {
+            int ti = k / total;
+            int end = Math.min(to, (ti + 1) * total);
+            runs.add(new Run(config.timesteps().get(ti), k % total, end - k));
+            k = end;
+        }
+        return runs;
+    }
+
+    /** One probe forward over the runs' images, each noised to its run's timestep, in {@code step}. */
+    private Map<String, NDArray> forward(MonitoredModel model, NDManager step, List<Run> runs, Conditioning cond) {
+        NDList xs = new NDList();
+        NDList noises = new NDList();
+        List<Integer> ts = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        for (Run run : runs) {
+            String range = run.firstProbe() + ":" + (run.firstProbe() + run.count());
+            // Slices join the sliced array's manager: move them to this step's, so their handles
+            // are freed with it rather than kept until the run ends.
+            NDArray x = images.get(range);
+            x.attach(step);
+            xs.add(x);
+            NDArray eps = noiseByTimestep.get(run.timestep()).get(range);
+            eps.attach(step);
+            noises.add(eps);
+            for (int i = run.firstProbe(); i < run.firstProbe() + run.count(); i++) {
+                ts.add(run.timestep());
+                tokens.add(cond == Conditioning.OWN_TOKEN ? ownConcepts.get(i) : null);
+            }
+        }
+        NDArray x = xs.size() == 1 ? xs.get(0) : NDArrays.concat(xs, 0);
+        NDArray eps = noises.size() == 1 ? noises.get(0) : NDArrays.concat(noises, 0);
+        return model.probeForward(step, x, ts.stream().mapToInt(Integer::intValue).toArray(), eps, tokens, layers);
+    }
+
+    /** Copies pooled (N, ...) activations out as one block per run. */
+    private static void addBlocks(List<StepCapture.ActivationBlock> out, NDArray pooled, String layer, Conditioning cond,
+                                  Pooling pooling, List<Run> runs) {
+        long[] shape = pooled.getShape().getShape();
+        int[] perProbe = new int[shape.length - 1];
+        int per = 1;
+        for (int d = 1; d < shape.length; d++) {
+            perProbe[d - 1] = (int) shape[d];
+            per *= perProbe[d - 1];
+        }
+        float[] values = pooled.toFloatArray();
+        int first = 0;
+        for (Run run : runs) {
+            out.add(new StepCapture.ActivationBlock(layer, run.timestep(), cond, pooling, run.firstProbe(), run.count(),
+                    perProbe, Arrays.copyOfRange(values, first * per, (first + run.count()) * per)));
+            first += run.count();
+        }
     }
 
     private static NDArray fixedNoise(NDManager manager, Shape shape, long seed, int timestep) {

@@ -159,6 +159,16 @@ public final class StemmaAgent implements TrainingListener, AutoCloseable {
         }
     }
 
+    /**
+     * Seconds that agents publishing to the default registry have spent taking probe activations on
+     * the training thread, summed since the JVM started (the {@code activations} part of
+     * {@code stemma_agent_capture_seconds}): what a benchmark reads to tell the probe forwards'
+     * direct cost from the rest.
+     */
+    public static double probeCaptureSecondsSoFar() {
+        return AgentMetrics.onDefaultRegistry().captureSeconds.labels("activations").get().sum;
+    }
+
     @Override
     public void onTrainingEnd(Trainer trainer) {
         finish(EndOfRun.Status.COMPLETED);

@@ -6,19 +6,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stemma.agent.AgentConfig;
 import dev.stemma.agent.RunProvenance;
+import dev.stemma.agent.StemmaAgent;
 import dev.stemma.cli.embedded.EmbeddedKafka;
 import dev.stemma.cli.embedded.EmbeddedKafkaConfig;
 import dev.stemma.protocol.DType;
 import dev.stemma.trainer.CustomiseConfig;
 import dev.stemma.trainer.LoopSettings;
 import dev.stemma.trainer.StemmaTrainer;
-import io.prometheus.client.CollectorRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * {@code stemma bench agent}: the default customisation of the shipped base, run once with the
@@ -42,7 +43,9 @@ public final class AgentBenchRun {
             List<AgentBenchmark.Option> options = new ArrayList<>();
             List<String> all = List.of("down0", "down1", "mid", "up1", "up0");
             options.add(new AgentBenchmark.Option("a: factors every step", d.withActivationEvery(0), 2));
-            options.add(new AgentBenchmark.Option("b: + " + probes + " probes every 10 steps (mid, t=200,600)",
+            String taps = "the model's default layers, t="
+                    + d.timesteps().stream().map(String::valueOf).collect(Collectors.joining(","));
+            options.add(new AgentBenchmark.Option("b: + " + probes + " probes every 10 steps (" + taps + ")",
                     d.withActivationEvery(10), 5));
             options.add(new AgentBenchmark.Option("b1: b, all five layers",
                     variant(d, d.timesteps(), all, d.activationDtype(), d.probeBatchSize()).withActivationEvery(10), 5));
@@ -52,7 +55,7 @@ public final class AgentBenchRun {
                     variant(d, d.timesteps(), List.of("down1"), d.activationDtype(), d.probeBatchSize()).withActivationEvery(10), 5));
             options.add(new AgentBenchmark.Option("b4: b, forwards of at most 64 (probe, timestep) pairs (the earlier default)",
                     variant(d, d.timesteps(), d.layers(), d.activationDtype(), 64).withActivationEvery(10), 5));
-            options.add(new AgentBenchmark.Option("c: + " + probes + " probes every step (mid, t=200,600)",
+            options.add(new AgentBenchmark.Option("c: + " + probes + " probes every step (" + taps + ")",
                     d.withActivationEvery(1), 25));
             options.add(new AgentBenchmark.Option("c1: c, one timestep (600)",
                     variant(d, List.of(600), d.layers(), d.activationDtype(), d.probeBatchSize()), 25));
@@ -70,7 +73,7 @@ public final class AgentBenchRun {
                 options.removeIf(o -> !s.only().contains(o.name().substring(0, o.name().indexOf(':'))));
             }
             AgentBenchmark bench = new AgentBenchmark(s.rounds(), s.warmupSteps(), s.segmentSteps(), options,
-                    AgentBenchRun::probeCaptureSeconds, log);
+                    StemmaAgent::probeCaptureSecondsSoFar, log);
             CustomiseConfig config = CustomiseConfig.defaults(s.base(), s.dataSpec(), concepts, "bench-agent",
                     s.work().resolve("bench-agent.adapter"));
             // No checkpoints: writing one inside a segment would be charged to whichever option ran there.
@@ -79,13 +82,6 @@ public final class AgentBenchRun {
             StemmaTrainer.customise(config, model -> List.of(bench.listener(model)), log);
             return json(s, probes, bench.results());
         }
-    }
-
-    /** The agents' time taking probe activations so far, from their histogram on the default registry. */
-    private static double probeCaptureSeconds() {
-        Double v = CollectorRegistry.defaultRegistry.getSampleValue("stemma_agent_capture_seconds_sum",
-                new String[] {"part"}, new String[] {"activations"});
-        return v == null ? 0 : v;
     }
 
     private static AgentConfig variant(AgentConfig d, List<Integer> timesteps, List<String> layers, DType dtype,
