@@ -28,6 +28,7 @@ import java.util.function.Function;
  * generations-per-concept: 2
  * layers: [mid, up1]             # empty = all the model offers
  * timesteps: [200, 600]
+ * timestep-schedule: in-turn    # or together: every capture takes every timestep
  * conditionings: [null, own]
  * poolings: [1, 2]               # grid sides; 1 = global mean
  * activation-dtype: float16
@@ -44,7 +45,7 @@ import java.util.function.Function;
  */
 public final class AgentConfigFile {
     private static final Set<String> KEYS = Set.of("run-id", "bootstrap-servers", "topic", "activation-every",
-            "probes-per-concept", "generations-per-concept", "layers", "timesteps", "conditionings", "poolings",
+            "probes-per-concept", "generations-per-concept", "layers", "timesteps", "timestep-schedule", "conditionings", "poolings",
             "activation-dtype", "probe-batch-size", "queue-capacity-bytes", "backpressure", "spill-dir", "compression",
             "seed", "base-model-sha256");
 
@@ -82,6 +83,9 @@ public final class AgentConfigFile {
                     root.path("generations-per-concept").asInt(d.generationsPerConcept()),
                     list(root, "layers", JsonNode::asText, d.layers()),
                     list(root, "timesteps", JsonNode::asInt, d.timesteps()),
+                    root.has("timestep-schedule")
+                            ? AgentConfig.TimestepSchedule.parse(root.get("timestep-schedule").asText())
+                            : d.timestepSchedule(),
                     list(root, "conditionings", n -> conditioning(n.asText()), d.conditionings()),
                     list(root, "poolings", n -> new Pooling(n.asInt()), d.poolings()),
                     root.has("activation-dtype") ? DType.valueOf(root.get("activation-dtype").asText().toUpperCase())

@@ -89,7 +89,7 @@ final class ProbeSet implements AutoCloseable {
                 for (int t : config.timesteps()) {
                     set.noiseByTimestep.put(t, fixedNoise(manager, images.getShape(), config.provenance().seed(), t));
                 }
-                set.capture(model); // fails now, not at the first recorded step, if the model cannot tap a layer
+                set.capture(model, config.timesteps()); // fails now, not at the first recorded step, if the model cannot tap a layer
             }
             return set;
         } catch (RuntimeException e) {
@@ -109,21 +109,26 @@ final class ProbeSet implements AutoCloseable {
     }
 
     /**
-     * Runs the probe forwards of one step and copies out the pooled activations. The (timestep,
-     * probe) pairs of each conditioning are taken {@code probeBatchSize} at a time, timesteps
+     * Runs the probe forwards of one step at {@code timesteps} (some of the configured ones) and
+     * copies out the pooled activations. The (timestep, probe) pairs of each conditioning are taken {@code probeBatchSize} at a time, timesteps
      * mixed in one forward ({@link MonitoredModel#probeForward(NDManager, NDArray, int[], NDArray,
      * List, Set)}): one forward of 128 cost 108 ms against 2 x 59 ms for two of 64. All engine work
      * happens in a sub-manager closed before returning.
      */
-    List<StepCapture.ActivationBlock> capture(MonitoredModel model) {
+    List<StepCapture.ActivationBlock> capture(MonitoredModel model, List<Integer> timesteps) {
         List<StepCapture.ActivationBlock> out = new ArrayList<>();
         if (images == null) {
             return out;
         }
-        int pairs = specs.size() * config.timesteps().size();
+        for (int t : timesteps) {
+            if (!noiseByTimestep.containsKey(t)) {
+                throw new IllegalArgumentException("timestep " + t + " is not one of the probe set's " + config.timesteps());
+            }
+        }
+        int pairs = specs.size() * timesteps.size();
         for (Conditioning cond : config.conditionings()) {
             for (int from = 0; from < pairs; from += config.probeBatchSize()) {
-                List<Run> runs = runs(from, Math.min(pairs, from + config.probeBatchSize()));
+                List<Run> runs = runs(timesteps, from, Math.min(pairs, from + config.probeBatchSize()));
                 try (NDManager step = manager.newSubManager()) {
                     Map<String, NDArray> acts = forward(model, step, runs, cond);
                     for (String layer : layers) {
@@ -145,13 +150,13 @@ final class ProbeSet implements AutoCloseable {
     private record Run(int timestep, int firstProbe, int count) {}
 
     /** The runs of one timestep among pairs {@code [from, to)}; pair k is probe k % N at the (k / N)-th timestep. */
-    private List<Run> runs(int from, int to) {
+    private List<Run> runs(List<Integer> timesteps, int from, int to) {
         int total = specs.size();
         List<Run> runs = new ArrayList<>();
         for (int k = from; k < to; ) {
             int ti = k / total;
             int end = Math.min(to, (ti + 1) * total);
-            runs.add(new Run(config.timesteps().get(ti), k % total, end - k));
+            runs.add(new Run(timesteps.get(ti), k % total, end - k));
             k = end;
         }
         return runs;

@@ -125,7 +125,7 @@ public final class StemmaAgent implements TrainingListener, AutoCloseable {
         metrics.captureSeconds.labels("factors").observe((factorsDone - started) / 1e9);
         List<StepCapture.ActivationBlock> acts = List.of();
         if (probes != null && config.activationsAt(step)) {
-            acts = probes.capture(model);
+            acts = probes.capture(model, config.timestepsAt(step));
             metrics.captureSeconds.labels("activations").observe((System.nanoTime() - factorsDone) / 1e9);
         }
         StepCapture capture = new StepCapture(step, loss, model.currentLearningRate(), model.currentBatch(),

@@ -31,6 +31,7 @@ class AgentConfigFileTest {
                 bootstrap-servers: h:9092
                 activation-every: 0
                 timesteps: [100, 300]
+                timestep-schedule: together
                 conditionings: null,own
                 poolings: [1, 4]
                 activation-dtype: float32
@@ -39,6 +40,7 @@ class AgentConfigFileTest {
                 """));
         assertEquals(0, c.activationEvery());
         assertEquals(List.of(100, 300), c.timesteps());
+        assertEquals(AgentConfig.TimestepSchedule.TOGETHER, c.timestepSchedule());
         assertEquals(List.of(Conditioning.NULL_TOKEN, Conditioning.OWN_TOKEN), c.conditionings());
         assertEquals(List.of(Pooling.GLOBAL_MEAN, new Pooling(4)), c.poolings());
         assertEquals(DType.FLOAT32, c.activationDtype());
@@ -57,6 +59,13 @@ class AgentConfigFileTest {
         Path f = write("run-id: r1\nbootstrap-servers: h:9092\nbackpressure: spill\n");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentConfigFile.load(f)).getMessage()
                 .contains("spill directory"));
+    }
+
+    @Test
+    void shouldRejectUnknownTimestepScheduleNamingTheChoices() throws Exception {
+        Path f = write("run-id: r1\nbootstrap-servers: h:9092\ntimestep-schedule: alternate\n");
+        String message = assertThrows(IllegalArgumentException.class, () -> AgentConfigFile.load(f)).getMessage();
+        assertTrue(message.contains("alternate") && message.contains("together, in-turn"), message);
     }
 
     private Path write(String yaml) throws Exception {

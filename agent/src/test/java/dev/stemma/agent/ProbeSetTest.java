@@ -55,13 +55,13 @@ class ProbeSetTest {
         AgentConfig d = AgentConfig.defaults("probe-set-test", "unused:9092",
                 new RunProvenance(5, "00".repeat(32), Map.of(), Map.of())).withProbes(4, 1);
         AgentConfig config = new AgentConfig(d.runId(), d.bootstrapServers(), d.topic(), 1, d.probesPerConcept(),
-                d.generationsPerConcept(), d.layers(), List.of(200, 600), d.conditionings(), d.poolings(),
+                d.generationsPerConcept(), d.layers(), List.of(200, 600), d.timestepSchedule(), d.conditionings(), d.poolings(),
                 d.activationDtype(), probeBatch, d.queueCapacityBytes(), d.backpressure(), d.spillDir(), d.compression(),
                 d.provenance());
         Map<String, float[]> out = new HashMap<>();
         try (NDManager m = model.trainer().getManager().newSubManager();
              ProbeSet probes = ProbeSet.build(config, model, m)) {
-            for (StepCapture.ActivationBlock b : probes.capture(model)) {
+            for (StepCapture.ActivationBlock b : probes.capture(model, List.of(200, 600))) {
                 int per = b.values().length / b.count();
                 for (int i = 0; i < b.count(); i++) {
                     float[] one = java.util.Arrays.copyOfRange(b.values(), i * per, (i + 1) * per);

@@ -61,8 +61,13 @@ class StemmaAgentTest {
                 assertEquals(2, snap.factors().size());
                 assertEquals(4, snap.batch().size());
                 assertTrue(Float.isFinite(snap.loss()) && snap.loss() > 0, "loss evaluated from the batch");
-                // Activations every 5 steps: 10 probes x 2 layers x 2 timesteps x 1 conditioning x 2 poolings.
-                assertEquals(s % 5 == 0 ? 10 * 2 * 2 * 2 : 0, snap.activations().size(), "step " + s);
+                // Activations every 5 steps, the timesteps in turn (200 at steps 0, 10, ..., 600 at 5, 15, ...):
+                // 10 probes x 2 layers x 1 timestep x 1 conditioning x 2 poolings.
+                assertEquals(s % 5 == 0 ? 10 * 2 * 2 : 0, snap.activations().size(), "step " + s);
+                int turn = s % 10 == 0 ? 200 : 600;
+                for (var a : snap.activations()) {
+                    assertEquals(turn, a.timestep(), "step " + s + "'s timestep");
+                }
                 chain.append(snap);
             }
             EndOfRun end = assertInstanceOf(EndOfRun.class, records.get(STEPS + 1));
@@ -168,7 +173,7 @@ class StemmaAgentTest {
         AtomicLong stepsDone = new AtomicLong();
         try (TinyDenoiser model = new TinyDenoiser(4)) {
             AgentConfig cfg = new AgentConfig("agent-test", "unused:9092", "t", 0, 0, 0, List.of(), List.of(),
-                    List.of(), List.of(), dev.stemma.protocol.DType.FLOAT16, 1, 1 << 20,
+                    AgentConfig.TimestepSchedule.IN_TURN, List.of(), List.of(), dev.stemma.protocol.DType.FLOAT16, 1, 1 << 20,
                     AgentConfig.Backpressure.BLOCK, null, "none", config(0).provenance());
             StemmaAgent agent = agent(cfg, model, sink);
             sink.hold();

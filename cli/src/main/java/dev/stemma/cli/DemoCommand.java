@@ -114,7 +114,8 @@ final class DemoCommand implements Callable<Integer> {
                 int rc = new CommandLine(train).execute("--base", base.toString(), "--data", "folder:" + dataDir,
                         "--concepts", String.join(",", concepts), "--run", runId, "--out", adapter.toString(), "--store",
                         store.toString(), "--steps", Integer.toString(steps), "--probes-per-concept",
-                        Integer.toString(perConcept), "--activation-every", "20", "--metrics-port", Integer.toString(metricsPort));
+                        Integer.toString(perConcept), "--activation-every", "10", "--metrics-port",
+                        Integer.toString(metricsPort));
                 if (rc != 0) {
                     return rc;
                 }

@@ -153,6 +153,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Diffusion timesteps of the probe forwards (default: ${DEFAULT-VALUE}).")
     List<Integer> timesteps;
 
+    @Option(names = "--timestep-schedule", defaultValue = "in-turn", paramLabel = "S",
+            description = "Which timesteps a capture takes: in-turn (one per capture, in turn: each timestep every"
+                    + " (number of timesteps x activation-every) steps) or together (all at every capture)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String timestepSchedule;
+
     @Option(names = "--conditioning", split = ",", defaultValue = "null", paramLabel = "C,..",
             description = "Conditioning of the probe forwards: null, own, or both (default: ${DEFAULT-VALUE}).")
     List<String> conditioning;
@@ -259,7 +265,8 @@ final class TrainCommand implements Callable<Integer> {
         };
         AgentConfig d = AgentConfig.defaults(runId, "pending:9092", provenance);
         return new AgentConfig(runId, "pending:9092", d.topic(), activationEvery, probesPerConcept, generationsPerConcept,
-                layers, timesteps, conds, poolings.stream().map(dev.stemma.protocol.Pooling::new).toList(),
+                layers, timesteps, AgentConfig.TimestepSchedule.parse(timestepSchedule), conds,
+                poolings.stream().map(dev.stemma.protocol.Pooling::new).toList(),
                 d.activationDtype(), d.probeBatchSize(), d.queueCapacityBytes(), policy, spillDir, d.compression(), provenance);
     }
 }

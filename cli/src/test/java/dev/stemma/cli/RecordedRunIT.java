@@ -40,7 +40,7 @@ class RecordedRunIT {
         assertEquals(0, Stemma.run("train", "--base", base.toString(), "--data", TrainerCommandsIT.DATA,
                 "--concepts", "Shirt,Bag", "--images-per-concept", "5", "--prior-per-class", "1", "--steps", "6",
                 "--batch", "4", "--rank", "2", "--run", "recorded", "--out", dir.resolve("run/adapter.stw").toString(),
-                "--store", store.toString(), "--activation-every", "2", "--probes-per-concept", "5",
+                "--store", store.toString(), "--activation-every", "1", "--probes-per-concept", "5",
                 "--generations-per-concept", "1", "--metrics-port", "0"));
         assertEquals(0, Stemma.run("verify", "--store", store.toString(), "--run", "recorded"));
 
@@ -48,7 +48,8 @@ class RecordedRunIT {
         assertEquals(0, Stemma.run("attribute", "--store", store.toString(), "--run", "recorded", "--top", "3",
                 "--rank", "2", "--json", json.toString()));
         JsonNode root = new ObjectMapper().readTree(json.toFile());
-        assertEquals(3, root.get("recordedSteps").asInt(), "activations at steps 0, 2 and 4");
+        assertEquals(3, root.get("recordedSteps").asInt(),
+                "timesteps in turn: t=200 at steps 0, 2 and 4, t=600 at steps 1, 3 and 5");
         assertEquals(2, root.get("count").asInt(), "one probe generation per concept");
         for (JsonNode image : root.get("images")) {
             double sum = 0;
@@ -83,7 +84,7 @@ class RecordedRunIT {
             float[][] pixels = RunTrainingImages.pixels(RunTrainingImages.datasetSpec(recorded.manifest()),
                     probes.stream().map(ProbeSpec::imageId).toList(), 1);
             List<Trajectory> replayed = replay.trajectories(pixels, Collections.nCopies(probes.size(), null),
-                    probes.stream().mapToInt(ProbeSpec::probeId).toArray(), recorded.channelList(), recorded.recordedSteps(),
+                    probes.stream().mapToInt(ProbeSpec::probeId).toArray(), recorded.channelList(), recorded.stepGrid(),
                     null);
             for (int i = 0; i < probes.size(); i++) {
                 float[][][] want = recorded.trajectoryOf(probes.get(i).probeId()).values();

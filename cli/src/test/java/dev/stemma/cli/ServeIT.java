@@ -48,7 +48,7 @@ class ServeIT {
         assertEquals(0, Stemma.run("pretrain", "--data", TrainerCommandsIT.DATA, "--classes", "Trouser,Sandal", "--out",
                 base.toString(), "--images-per-class", "10", "--channels", "8,16", "--steps", "3", "--batch", "4"));
         Path store = dir.resolve("store");
-        train(base, store, "early", 6); // activations at steps 0, 2, 4
+        train(base, store, "early", 6); // timesteps in turn: t=200 at steps 0, 2, 4, t=600 at 1, 3, 5
 
         ServeConfig config = ServeConfig.of(store).withPort(0).withRefresh(Duration.ofSeconds(1))
                 .withDrift(DriftConfig.defaults().withRepresentation(RepresentationConfig.defaults().withRank(2)));
@@ -58,11 +58,11 @@ class ServeIT {
             JsonNode runs = await(root, r -> finishedAndReady(r, "early"));
             JsonNode early = run(runs, "early");
             assertEquals(3, early.get("recordedSteps").asInt());
-            assertEquals(4, early.get("lastStep").asLong());
+            assertEquals(5, early.get("lastStep").asLong(), "the step by which both timesteps had their third value");
             assertTrue(early.get("finished").asBoolean());
             assertEquals(2, early.get("generations").asInt(), "one probe generation per concept");
 
-            assertDriftSharesAddUpToOne(root, "early", 4);
+            assertDriftSharesAddUpToOne(root, "early", 5);
             assertAttributionListsTopImages(root, "early");
             assertMetricsHaveBoundedLabels(root, 3);
             assertRefusalsAreOneLine(root);
@@ -70,10 +70,10 @@ class ServeIT {
 
             // A second run written into the store while the server follows it: it shows up and becomes the latest.
             // (A refresh may catch it half-written; the server then shows those steps and goes on.)
-            train(base, store, "later", 8); // activations at steps 0, 2, 4, 6
+            train(base, store, "later", 8); // t=200 at steps 0, 2, 4, 6, t=600 at 1, 3, 5, 7
             runs = await(root, r -> finishedAndReady(r, "later") && "later".equals(r.get("latest").asText()));
             assertEquals(4, run(runs, "later").get("recordedSteps").asInt());
-            assertDriftSharesAddUpToOne(root, "later", 6);
+            assertDriftSharesAddUpToOne(root, "later", 7);
             assertMetricsHaveBoundedLabels(root, 4);
         }
         assertEquals(Stemma.EXIT_BAD_INPUT, Stemma.run("serve", "--store", dir.resolve("absent").toString(), "--port", "0"));
@@ -83,7 +83,7 @@ class ServeIT {
         assertEquals(0, Stemma.run("train", "--base", base.toString(), "--data", TrainerCommandsIT.DATA,
                 "--concepts", "Shirt,Bag", "--images-per-concept", "4", "--prior-per-class", "1", "--steps", "" + steps,
                 "--batch", "4", "--rank", "2", "--run", runId, "--out", dir.resolve(runId + "/adapter.stw").toString(),
-                "--store", store.toString(), "--activation-every", "2", "--probes-per-concept", "4",
+                "--store", store.toString(), "--activation-every", "1", "--probes-per-concept", "4",
                 "--generations-per-concept", "1", "--metrics-port", "0"));
     }
 

@@ -276,8 +276,8 @@ public final class RunAnalysis implements AutoCloseable {
         if (options.needsTrajectories()) {
             trajectories = replayTrajectories(images, replayConditions);
         } else if (options.needsEmbedding(FINAL_ACTIVATIONS)) {
-            long[] last = {recorded.recordedSteps()[recorded.steps() - 1]};
-            trajectories = replay.trajectories(images, replayConditions, new int[n], recorded.channelList(), last, progress);
+            trajectories = replay.trajectories(images, replayConditions, new int[n], recorded.channelList(),
+                    recorded.stepGrid().last(), progress);
         }
         List<float[][]> queryGradients = gradients == null ? null : gradients.reader().gradientsUnder(images, replayConditions);
         float[][] judged = judge == null ? null : judgeFeatures(judge, options, images);
@@ -309,7 +309,7 @@ public final class RunAnalysis implements AutoCloseable {
      */
     public List<Trajectory> replayTrajectories(float[][] images, float[][] conditions) {
         return replay.trajectories(images, conditions, new int[images.length], recorded.channelList(),
-                recorded.recordedSteps(), progress);
+                recorded.stepGrid(), progress);
     }
 
     /** The conditioning weights replay uses in this setting for an image generated under {@code condition}. */

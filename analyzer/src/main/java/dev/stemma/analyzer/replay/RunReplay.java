@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.stemma.agent.ActivationPooler;
 import dev.stemma.agent.ProbeNoise;
 import dev.stemma.analyzer.Trajectory;
+import dev.stemma.analyzer.store.StepGrid;
 import dev.stemma.analyzer.store.StoredProbeTrajectories.Channel;
 import dev.stemma.collector.StoreIterator;
 import dev.stemma.collector.TrajectoryStore;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -120,31 +122,34 @@ public final class RunReplay implements AutoCloseable {
     }
 
     /**
-     * The trajectories of {@code images} (CHW pixels in [-1, 1]) over {@code steps}, in the given
-     * channels: at each step the model is rebuilt and each image is noised to each channel's
-     * timestep with the run's probe noise of its slot ({@code noiseSlots[i]}; a recorded probe's id
+     * The trajectories of {@code images} (CHW pixels in [-1, 1]) over the {@code grid}'s steps, in
+     * the given channels (the grid's, in order): at each step the model is rebuilt and each image is
+     * noised to the timestep of each channel recorded at that step with the run's probe noise of its slot ({@code noiseSlots[i]}; a recorded probe's id
      * reproduces its recorded activations, slot 0 is the convention for new images), run under
      * {@code tokens[i]} (a concept, or null for the null token) and pooled as the agent pooled.
      */
     public List<Trajectory> trajectories(float[][] images, List<String> tokens, int[] noiseSlots, List<Channel> channels,
-                                         long[] steps, Consumer<String> progress) {
+                                         StepGrid grid, Consumer<String> progress) {
         float[][] conditions = new float[tokens.size()][];
         for (int i = 0; i < conditions.length; i++) {
             conditions[i] = tokens.get(i) == null ? model.nullCondition() : model.condition(tokens.get(i));
         }
-        return trajectories(images, conditions, noiseSlots, channels, steps, progress);
+        return trajectories(images, conditions, noiseSlots, channels, grid, progress);
     }
 
     /**
-     * As {@link #trajectories(float[][], List, int[], List, long[], Consumer)} under arbitrary
+     * As {@link #trajectories(float[][], List, int[], List, StepGrid, Consumer)} under arbitrary
      * conditioning weights per image (a mix of tokens; see {@link StemmaModel#mix}).
      */
     public List<Trajectory> trajectories(float[][] images, float[][] conditions, int[] noiseSlots, List<Channel> channels,
-                                         long[] steps, Consumer<String> progress) {
+                                         StepGrid grid, Consumer<String> progress) {
         int n = images.length;
         if (conditions.length != n || noiseSlots.length != n) {
             throw new IllegalArgumentException(n + " images, " + conditions.length + " conditionings, " + noiseSlots.length
                     + " noise slots");
+        }
+        if (grid.channels() != channels.size()) {
+            throw new IllegalArgumentException("a step grid of " + grid.channels() + " channels for " + channels.size());
         }
         int c = model.config().imageChannels();
         int size = model.config().imageSize();
@@ -166,20 +171,23 @@ public final class RunReplay implements AutoCloseable {
             }
             noise.put(t, rows);
         }
-        float[][][][] values = new float[n][channels.size()][steps.length][];
+        float[][][][] values = new float[n][channels.size()][grid.count()][];
+        Map<Long, List<StepGrid.Cell>> cellsByStep = grid.cellsByStep();
         long started = System.nanoTime();
         long lastReport = started;
-        for (int k = 0; k < steps.length; k++) {
-            loadStep(steps[k]);
+        int done = 0;
+        for (Map.Entry<Long, List<StepGrid.Cell>> at : cellsByStep.entrySet()) {
+            loadStep(at.getKey());
             for (int from = 0; from < n; from += BATCH) {
                 int to = Math.min(n, from + BATCH);
-                forwardBatch(images, conditions, noise, channels, from, to, k, values);
+                forwardBatch(images, conditions, noise, channels, at.getValue(), from, to, values);
             }
+            done++;
             long now = System.nanoTime();
-            if (progress != null && (now - lastReport > 5_000_000_000L || k == steps.length - 1)) {
+            if (progress != null && (now - lastReport > 5_000_000_000L || done == cellsByStep.size())) {
                 lastReport = now;
                 progress.accept(String.format("replay: step %d (%d of %d recorded steps), %d image(s), %.1f s",
-                        steps[k], k + 1, steps.length, n, (now - started) / 1e9));
+                        at.getKey(), done, cellsByStep.size(), n, (now - started) / 1e9));
             }
         }
         List<Trajectory> out = new ArrayList<>(n);
@@ -189,30 +197,32 @@ public final class RunReplay implements AutoCloseable {
         return out;
     }
 
+    /** Images {@code [from, to)} at the loaded step, in the channels of {@code cells} (recorded at that step). */
     private void forwardBatch(float[][] images, float[][] conditions, Map<Integer, float[][]> noise, List<Channel> channels,
-                              int from, int to, int stepIndex, float[][][][] values) {
+                              List<StepGrid.Cell> cells, int from, int to, float[][][][] values) {
         int b = to - from;
         int c = model.config().imageChannels();
         int size = model.config().imageSize();
         Shape shape = new Shape(b, c, size, size);
+        Map<Integer, List<StepGrid.Cell>> cellsByTimestep = new LinkedHashMap<>();
+        for (StepGrid.Cell cell : cells) {
+            cellsByTimestep.computeIfAbsent(channels.get(cell.channel()).timestep(), t -> new ArrayList<>()).add(cell);
+        }
         try (NDManager m = model.newManager()) {
             NDArray x = m.create(concat(images, from, to), shape);
             float[][] batchConditions = Arrays.copyOfRange(conditions, from, to);
-            for (Map.Entry<Integer, float[][]> e : noise.entrySet()) {
+            for (Map.Entry<Integer, List<StepGrid.Cell>> e : cellsByTimestep.entrySet()) {
                 int t = e.getKey();
                 Set<String> layers = new LinkedHashSet<>();
-                channels.stream().filter(ch -> ch.timestep() == t).forEach(ch -> layers.add(ch.layer()));
-                NDArray eps = m.create(concat(e.getValue(), from, to), shape);
+                e.getValue().forEach(cell -> layers.add(channels.get(cell.channel()).layer()));
+                NDArray eps = m.create(concat(noise.get(t), from, to), shape);
                 Map<String, NDArray> acts = model.probeForward(m, x, t, eps, batchConditions, layers);
-                for (int ci = 0; ci < channels.size(); ci++) {
-                    Channel ch = channels.get(ci);
-                    if (ch.timestep() != t) {
-                        continue;
-                    }
+                for (StepGrid.Cell cell : e.getValue()) {
+                    Channel ch = channels.get(cell.channel());
                     float[] pooled = ActivationPooler.pool(acts.get(ch.layer()), ch.pooling()).toFloatArray();
                     int d = pooled.length / b;
                     for (int i = 0; i < b; i++) {
-                        values[from + i][ci][stepIndex] = Arrays.copyOfRange(pooled, i * d, (i + 1) * d);
+                        values[from + i][cell.channel()][cell.index()] = Arrays.copyOfRange(pooled, i * d, (i + 1) * d);
                     }
                 }
             }

@@ -14,7 +14,6 @@ import dev.stemma.protocol.ProbeSpec;
 import dev.stemma.protocol.RunManifest;
 import dev.stemma.protocol.Tensor;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +23,10 @@ import java.util.Objects;
 /**
  * The recorded probe trajectories of one run under one conditioning, read from the store one
  * probe at a time. Channels are the run's (layer, timestep, pooling) combinations; the training
- * set is the run's training-image probes, in probe order. Every trajectory covers the same steps:
- * those at which the first training probe's first channel was recorded.
+ * set is the run's training-image probes, in probe order. Every trajectory covers the same steps
+ * of each channel (a {@link StepGrid}): those at which the first training probe was recorded in
+ * that channel, as many per channel as every channel has (timesteps taken in turn record each
+ * timestep's channels at their own steps).
  */
 public final class StoredProbeTrajectories implements TrajectoryReader {
 
@@ -42,18 +43,18 @@ public final class StoredProbeTrajectories implements TrajectoryReader {
     private final Conditioning conditioning;
     private final List<Channel> channels;
     private final int[] dimensions;
-    private final long[] steps;
+    private final StepGrid grid;
     private final List<ProbeSpec> trainingProbes;
     private final TrainingSet trainingSet;
 
     private StoredProbeTrajectories(TrajectoryStore store, RunManifest manifest, Conditioning conditioning,
-                                    List<Channel> channels, int[] dimensions, long[] steps, List<ProbeSpec> trainingProbes) {
+                                    List<Channel> channels, int[] dimensions, StepGrid grid, List<ProbeSpec> trainingProbes) {
         this.store = store;
         this.manifest = manifest;
         this.conditioning = conditioning;
         this.channels = channels;
         this.dimensions = dimensions;
-        this.steps = steps;
+        this.grid = grid;
         this.trainingProbes = trainingProbes;
         List<TrainingItem> items = new ArrayList<>();
         for (ProbeSpec p : trainingProbes) {
@@ -88,33 +89,29 @@ public final class StoredProbeTrajectories implements TrajectoryReader {
         if (training.isEmpty()) {
             throw new IllegalArgumentException("run " + runId + " has no training-image probes");
         }
-        List<Long> stepList = new ArrayList<>();
+        long[][] recorded = new long[channels.size()][];
         int[] dims = new int[channels.size()];
-        Channel first = channels.get(0);
-        try (StoreIterator<StepValue<Tensor>> it = store.activationTrajectory(runId, training.get(0).probeId(),
-                first.layer(), first.timestep(), conditioning, first.pooling(), 0, Long.MAX_VALUE)) {
-            while (it.hasNext()) {
-                StepValue<Tensor> v = it.next();
-                stepList.add(v.step());
-                dims[0] = v.value().size();
-            }
-        }
-        if (stepList.size() < 2) {
-            throw new IllegalArgumentException("run " + runId + " recorded probe activations at " + stepList.size()
-                    + " step(s); trajectories need at least 2");
-        }
-        for (int c = 1; c < channels.size(); c++) {
+        int count = Integer.MAX_VALUE;
+        for (int c = 0; c < channels.size(); c++) {
             Channel ch = channels.get(c);
+            List<Long> stepList = new ArrayList<>();
             try (StoreIterator<StepValue<Tensor>> it = store.activationTrajectory(runId, training.get(0).probeId(),
                     ch.layer(), ch.timestep(), conditioning, ch.pooling(), 0, Long.MAX_VALUE)) {
-                if (it.hasNext()) {
-                    dims[c] = it.next().value().size();
+                while (it.hasNext()) {
+                    StepValue<Tensor> v = it.next();
+                    stepList.add(v.step());
+                    dims[c] = v.value().size();
                 }
             }
+            recorded[c] = stepList.stream().mapToLong(Long::longValue).toArray();
+            count = Math.min(count, recorded[c].length);
         }
-        long[] steps = stepList.stream().mapToLong(Long::longValue).toArray();
-        return new StoredProbeTrajectories(store, manifest, conditioning, List.copyOf(channels), dims, steps,
-                List.copyOf(training));
+        if (count < 2) {
+            throw new IllegalArgumentException("run " + runId + " recorded probe activations at " + count
+                    + " step(s) in some channel; trajectories need at least 2");
+        }
+        return new StoredProbeTrajectories(store, manifest, conditioning, List.copyOf(channels), dims,
+                StepGrid.firstOf(recorded, count), List.copyOf(training));
     }
 
     /**
@@ -124,16 +121,12 @@ public final class StoredProbeTrajectories implements TrajectoryReader {
      * @throws IllegalArgumentException if fewer than 2 recorded steps are that early
      */
     public StoredProbeTrajectories upToStep(long step) {
-        int n = 0;
-        while (n < steps.length && steps[n] <= step) {
-            n++;
+        StepGrid cut = grid.upTo(step);
+        if (cut.count() < 2) {
+            throw new IllegalArgumentException("run " + manifest.runId() + " recorded " + cut.count()
+                    + " step(s) up to step " + step + "; trajectories need at least 2");
         }
-        if (n < 2) {
-            throw new IllegalArgumentException("run " + manifest.runId() + " recorded " + n + " step(s) up to step " + step
-                    + "; trajectories need at least 2");
-        }
-        return new StoredProbeTrajectories(store, manifest, conditioning, channels, dimensions,
-                Arrays.copyOf(steps, n), trainingProbes);
+        return new StoredProbeTrajectories(store, manifest, conditioning, channels, dimensions, cut, trainingProbes);
     }
 
     /** The run's manifest. */
@@ -146,9 +139,18 @@ public final class StoredProbeTrajectories implements TrajectoryReader {
         return trainingSet;
     }
 
-    /** The recorded steps every trajectory covers. */
+    /**
+     * For each position of the trajectories, the step by which every channel had been recorded
+     * there ({@link StepGrid#completedAt}): the steps of a run taken together, the later step of
+     * each turn otherwise.
+     */
     public long[] recordedSteps() {
-        return steps.clone();
+        return grid.completedAt();
+    }
+
+    /** The steps of each channel that every trajectory covers. */
+    public StepGrid stepGrid() {
+        return grid;
     }
 
     /** The channels, in the order of every trajectory's values. */
@@ -168,7 +170,7 @@ public final class StoredProbeTrajectories implements TrajectoryReader {
 
     @Override
     public int steps() {
-        return steps.length;
+        return grid.count();
     }
 
     @Override
@@ -185,22 +187,23 @@ public final class StoredProbeTrajectories implements TrajectoryReader {
      */
     public Trajectory trajectoryOf(int probeId) {
         Objects.requireNonNull(manifest.probe(probeId), () -> "run has no probe " + probeId);
-        float[][][] values = new float[channels.size()][steps.length][];
+        int n = grid.count();
+        float[][][] values = new float[channels.size()][n][];
         for (int c = 0; c < channels.size(); c++) {
             Channel ch = channels.get(c);
             int k = 0;
             try (StoreIterator<StepValue<Tensor>> it = store.activationTrajectory(manifest.runId(), probeId, ch.layer(),
-                    ch.timestep(), conditioning, ch.pooling(), steps[0], steps[steps.length - 1] + 1)) {
-                while (it.hasNext() && k < steps.length) {
+                    ch.timestep(), conditioning, ch.pooling(), grid.step(c, 0), grid.step(c, n - 1) + 1)) {
+                while (it.hasNext() && k < n) {
                     StepValue<Tensor> v = it.next();
-                    if (v.step() == steps[k]) {
+                    if (v.step() == grid.step(c, k)) {
                         values[c][k++] = v.value().toFloatArray();
                     }
                 }
             }
-            if (k != steps.length) {
+            if (k != n) {
                 throw new IllegalArgumentException("probe " + probeId + " channel " + ch + " has " + k + " of the "
-                        + steps.length + " recorded steps");
+                        + n + " recorded steps");
             }
         }
         return new Trajectory(values);

@@ -44,7 +44,7 @@ public final class AgentBenchRun {
             List<String> all = List.of("down0", "down1", "mid", "up1", "up0");
             options.add(new AgentBenchmark.Option("a: factors every step", d.withActivationEvery(0), 2));
             String taps = "the model's default layers, t="
-                    + d.timesteps().stream().map(String::valueOf).collect(Collectors.joining(","));
+                    + d.timesteps().stream().map(String::valueOf).collect(Collectors.joining(",")) + " " + d.timestepSchedule();
             options.add(new AgentBenchmark.Option("b: + " + probes + " probes every 10 steps (" + taps + ")",
                     d.withActivationEvery(10), 5));
             options.add(new AgentBenchmark.Option("b1: b, all five layers",
@@ -53,8 +53,9 @@ public final class AgentBenchRun {
                     variant(d, List.of(600), d.layers(), d.activationDtype(), d.probeBatchSize()).withActivationEvery(10), 5));
             options.add(new AgentBenchmark.Option("b3: b, first down block only (down1; the forward stops there)",
                     variant(d, d.timesteps(), List.of("down1"), d.activationDtype(), d.probeBatchSize()).withActivationEvery(10), 5));
-            options.add(new AgentBenchmark.Option("b4: b, forwards of at most 64 (probe, timestep) pairs (the earlier default)",
-                    variant(d, d.timesteps(), d.layers(), d.activationDtype(), 64).withActivationEvery(10), 5));
+            options.add(new AgentBenchmark.Option("b4: b, every timestep at every capture (timestep-schedule together,"
+                    + " the earlier default)", variant(d, d.timesteps(), AgentConfig.TimestepSchedule.TOGETHER, d.layers(),
+                    d.activationDtype(), d.probeBatchSize()).withActivationEvery(10), 5));
             options.add(new AgentBenchmark.Option("c: + " + probes + " probes every step (" + taps + ")",
                     d.withActivationEvery(1), 25));
             options.add(new AgentBenchmark.Option("c1: c, one timestep (600)",
@@ -67,8 +68,9 @@ public final class AgentBenchRun {
                     variant(d, d.timesteps(), d.layers(), d.activationDtype(), 16), 25));
             options.add(new AgentBenchmark.Option("c5: c, one timestep (600), first down block only (the forward stops there)",
                     variant(d, List.of(600), List.of("down1"), d.activationDtype(), d.probeBatchSize()), 25));
-            options.add(new AgentBenchmark.Option("c6: c, forwards of at most 64 (probe, timestep) pairs (the earlier default)",
-                    variant(d, d.timesteps(), d.layers(), d.activationDtype(), 64), 25));
+            options.add(new AgentBenchmark.Option("c6: c, every timestep at every capture (timestep-schedule together)",
+                    variant(d, d.timesteps(), AgentConfig.TimestepSchedule.TOGETHER, d.layers(), d.activationDtype(),
+                            d.probeBatchSize()), 25));
             if (!s.only().isEmpty()) {
                 options.removeIf(o -> !s.only().contains(o.name().substring(0, o.name().indexOf(':'))));
             }
@@ -86,8 +88,13 @@ public final class AgentBenchRun {
 
     private static AgentConfig variant(AgentConfig d, List<Integer> timesteps, List<String> layers, DType dtype,
                                        int probeBatch) {
+        return variant(d, timesteps, d.timestepSchedule(), layers, dtype, probeBatch);
+    }
+
+    private static AgentConfig variant(AgentConfig d, List<Integer> timesteps, AgentConfig.TimestepSchedule schedule,
+                                       List<String> layers, DType dtype, int probeBatch) {
         return new AgentConfig(d.runId(), d.bootstrapServers(), d.topic(), 1, d.probesPerConcept(),
-                d.generationsPerConcept(), layers, timesteps, d.conditionings(), d.poolings(), dtype, probeBatch,
+                d.generationsPerConcept(), layers, timesteps, schedule, d.conditionings(), d.poolings(), dtype, probeBatch,
                 d.queueCapacityBytes(), d.backpressure(), d.spillDir(), d.compression(), d.provenance());
     }
 
