@@ -38,8 +38,8 @@ import java.util.Objects;
 public record AgentConfig(String runId, String bootstrapServers, String topic, int activationEvery,
                           int probesPerConcept, int generationsPerConcept, List<String> layers, List<Integer> timesteps,
                           TimestepSchedule timestepSchedule, List<Conditioning> conditionings, List<Pooling> poolings,
-                          DType activationDtype, int probeBatchSize, long queueCapacityBytes, Backpressure backpressure, Path spillDir,
-                          String compression, RunProvenance provenance) {
+                          DType activationDtype, int probeBatchSize, long queueCapacityBytes, Backpressure backpressure,
+                          Path spillDir, String compression, RunProvenance provenance) {
 
     /** What the agent does when Kafka cannot keep up. */
     public enum Backpressure {
@@ -65,7 +65,8 @@ public record AgentConfig(String runId, String bootstrapServers, String topic, i
             return switch (name.toLowerCase().replace('_', '-')) {
                 case "together" -> TOGETHER;
                 case "in-turn" -> IN_TURN;
-                default -> throw new IllegalArgumentException("timestep schedule '" + name + "' is not one of together, in-turn");
+                default -> throw new IllegalArgumentException(
+                        "timestep schedule '" + name + "' is not one of together, in-turn");
             };
         }
 
@@ -118,8 +119,8 @@ public record AgentConfig(String runId, String bootstrapServers, String topic, i
     /** The defaults, for a run and a broker. */
     public static AgentConfig defaults(String runId, String bootstrapServers, RunProvenance provenance) {
         return new AgentConfig(runId, bootstrapServers, Topics.SNAPSHOTS, 10, 64, 2, List.of(), List.of(200, 600),
-                TimestepSchedule.IN_TURN, List.of(Conditioning.NULL_TOKEN), List.of(Pooling.GLOBAL_MEAN, new Pooling(2)),
-                DType.FLOAT16, 128, 64L << 20, Backpressure.BLOCK, null, "none", provenance);
+                TimestepSchedule.IN_TURN, List.of(Conditioning.NULL_TOKEN), List.of(Pooling.GLOBAL_MEAN,
+                new Pooling(2)), DType.FLOAT16, 128, 64L << 20, Backpressure.BLOCK, null, "none", provenance);
     }
 
     /** Whether probe activations are taken at {@code step}. */
@@ -141,36 +142,36 @@ public record AgentConfig(String runId, String bootstrapServers, String topic, i
     /** This config with activations taken every {@code every} steps (0: never). */
     public AgentConfig withActivationEvery(int every) {
         return new AgentConfig(runId, bootstrapServers, topic, every, probesPerConcept, generationsPerConcept, layers,
-                timesteps, timestepSchedule, conditionings, poolings, activationDtype, probeBatchSize, queueCapacityBytes, backpressure,
-                spillDir, compression, provenance);
+                timesteps, timestepSchedule, conditionings, poolings, activationDtype, probeBatchSize,
+                queueCapacityBytes, backpressure, spillDir, compression, provenance);
     }
 
     /** This config with another probe set size. */
     public AgentConfig withProbes(int perConcept, int generations) {
         return new AgentConfig(runId, bootstrapServers, topic, activationEvery, perConcept, generations, layers,
-                timesteps, timestepSchedule, conditionings, poolings, activationDtype, probeBatchSize, queueCapacityBytes, backpressure,
-                spillDir, compression, provenance);
+                timesteps, timestepSchedule, conditionings, poolings, activationDtype, probeBatchSize,
+                queueCapacityBytes, backpressure, spillDir, compression, provenance);
     }
 
     /** This config for another run id. */
     public AgentConfig withRunId(String newRunId) {
         return new AgentConfig(newRunId, bootstrapServers, topic, activationEvery, probesPerConcept,
-                generationsPerConcept, layers, timesteps, timestepSchedule, conditionings, poolings, activationDtype, probeBatchSize,
-                queueCapacityBytes, backpressure, spillDir, compression, provenance);
+                generationsPerConcept, layers, timesteps, timestepSchedule, conditionings, poolings, activationDtype,
+                probeBatchSize, queueCapacityBytes, backpressure, spillDir, compression, provenance);
     }
 
     /** This config sending to other Kafka bootstrap servers. */
     public AgentConfig withBootstrapServers(String servers) {
-        return new AgentConfig(runId, servers, topic, activationEvery, probesPerConcept, generationsPerConcept, layers,
-                timesteps, timestepSchedule, conditionings, poolings, activationDtype, probeBatchSize, queueCapacityBytes, backpressure,
-                spillDir, compression, provenance);
+        return new AgentConfig(runId, servers, topic, activationEvery, probesPerConcept, generationsPerConcept,
+                layers, timesteps, timestepSchedule, conditionings, poolings, activationDtype, probeBatchSize,
+                queueCapacityBytes, backpressure, spillDir, compression, provenance);
     }
 
     /** This config with other backpressure. */
     public AgentConfig withBackpressure(Backpressure policy, Path dir) {
         return new AgentConfig(runId, bootstrapServers, topic, activationEvery, probesPerConcept,
-                generationsPerConcept, layers, timesteps, timestepSchedule, conditionings, poolings, activationDtype, probeBatchSize,
-                queueCapacityBytes, policy, dir, compression, provenance);
+                generationsPerConcept, layers, timesteps, timestepSchedule, conditionings, poolings, activationDtype,
+                probeBatchSize, queueCapacityBytes, policy, dir, compression, provenance);
     }
 
     /** The config as flat key/value pairs, for the run manifest. */

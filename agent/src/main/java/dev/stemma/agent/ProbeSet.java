@@ -89,7 +89,8 @@ final class ProbeSet implements AutoCloseable {
                 for (int t : config.timesteps()) {
                     set.noiseByTimestep.put(t, fixedNoise(manager, images.getShape(), config.provenance().seed(), t));
                 }
-                set.capture(model, config.timesteps()); // fails now, not at the first recorded step, if the model cannot tap a layer
+                // Fails now, not at the first recorded step, if the model cannot tap a layer.
+                set.capture(model, config.timesteps());
             }
             return set;
         } catch (RuntimeException e) {
@@ -110,9 +111,9 @@ final class ProbeSet implements AutoCloseable {
 
     /**
      * Runs the probe forwards of one step at {@code timesteps} (some of the configured ones) and
-     * copies out the pooled activations. The (timestep, probe) pairs of each conditioning are taken {@code probeBatchSize} at a time, timesteps
-     * mixed in one forward ({@link MonitoredModel#probeForward(NDManager, NDArray, int[], NDArray,
-     * List, Set)}): one forward of 128 cost 108 ms against 2 x 59 ms for two of 64. All engine work
+     * copies out the pooled activations. The (timestep, probe) pairs of each conditioning are taken
+     * {@code probeBatchSize} at a time, timesteps mixed in one forward ({@link
+     * MonitoredModel#probeForward(NDManager, NDArray, int[], NDArray, List, Set)}): one forward of 128 cost 108 ms against 2 x 59 ms for two of 64. All engine work
      * happens in a sub-manager closed before returning.
      */
     List<StepCapture.ActivationBlock> capture(MonitoredModel model, List<Integer> timesteps) {

@@ -24,7 +24,10 @@ public interface RecordedRun {
     /** The probe generations, in probe order. */
     List<Generation> generations();
 
-    /** The steps recorded so far, ascending; every trajectory covers them all. */
+    /**
+     * The steps recorded so far, ascending: one per position of the trajectories, the step by which
+     * every channel had been recorded there (timesteps taken in turn record each at its own steps).
+     */
     long[] recordedSteps();
 
     /** The training images' trajectories over the first {@code count} recorded steps. */

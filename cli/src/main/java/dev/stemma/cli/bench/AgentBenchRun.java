@@ -75,7 +75,7 @@ public final class AgentBenchRun {
                 options.removeIf(o -> !s.only().contains(o.name().substring(0, o.name().indexOf(':'))));
             }
             AgentBenchmark bench = new AgentBenchmark(s.rounds(), s.warmupSteps(), s.segmentSteps(), options,
-                    StemmaAgent::probeCaptureSecondsSoFar, log);
+                    StemmaAgent::captureSecondsSoFar, log);
             CustomiseConfig config = CustomiseConfig.defaults(s.base(), s.dataSpec(), concepts, "bench-agent",
                     s.work().resolve("bench-agent.adapter"));
             // No checkpoints: writing one inside a segment would be charged to whichever option ran there.
