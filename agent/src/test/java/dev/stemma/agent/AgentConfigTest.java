@@ -23,25 +23,26 @@ class AgentConfigTest {
 
     @Test
     void shouldTakeEveryTimestepAtEveryCaptureWhenTogether() {
-        AgentConfig c = new AgentConfig(DEFAULTS.runId(), DEFAULTS.bootstrapServers(), DEFAULTS.topic(), 10,
-                DEFAULTS.probesPerConcept(), DEFAULTS.generationsPerConcept(), DEFAULTS.layers(), List.of(100, 300, 500),
-                AgentConfig.TimestepSchedule.TOGETHER, DEFAULTS.conditionings(), DEFAULTS.poolings(),
-                DEFAULTS.activationDtype(), DEFAULTS.probeBatchSize(), DEFAULTS.queueCapacityBytes(),
-                DEFAULTS.backpressure(), DEFAULTS.spillDir(), DEFAULTS.compression(), DEFAULTS.provenance());
+        AgentConfig c = threeTimesteps(10, AgentConfig.TimestepSchedule.TOGETHER);
         assertEquals(List.of(100, 300, 500), c.timestepsAt(0));
         assertEquals(List.of(100, 300, 500), c.timestepsAt(30));
     }
 
     @Test
     void shouldCycleThroughThreeTimestepsInTurn() {
-        AgentConfig c = new AgentConfig(DEFAULTS.runId(), DEFAULTS.bootstrapServers(), DEFAULTS.topic(), 5,
-                DEFAULTS.probesPerConcept(), DEFAULTS.generationsPerConcept(), DEFAULTS.layers(), List.of(100, 300, 500),
-                AgentConfig.TimestepSchedule.IN_TURN, DEFAULTS.conditionings(), DEFAULTS.poolings(),
-                DEFAULTS.activationDtype(), DEFAULTS.probeBatchSize(), DEFAULTS.queueCapacityBytes(),
-                DEFAULTS.backpressure(), DEFAULTS.spillDir(), DEFAULTS.compression(), DEFAULTS.provenance());
+        AgentConfig c = threeTimesteps(5, AgentConfig.TimestepSchedule.IN_TURN);
         assertEquals(List.of(100), c.timestepsAt(0));
         assertEquals(List.of(300), c.timestepsAt(5));
         assertEquals(List.of(500), c.timestepsAt(10));
         assertEquals(List.of(100), c.timestepsAt(15));
+    }
+
+    /** The defaults with timesteps 100, 300 and 500 under {@code schedule}, activations every {@code every} steps. */
+    private static AgentConfig threeTimesteps(int every, AgentConfig.TimestepSchedule schedule) {
+        AgentConfig d = DEFAULTS;
+        return new AgentConfig(d.runId(), d.bootstrapServers(), d.topic(), every, d.probesPerConcept(),
+                d.generationsPerConcept(), d.layers(), List.of(100, 300, 500), schedule, d.conditionings(), d.poolings(),
+                d.activationDtype(), d.probeBatchSize(), d.queueCapacityBytes(), d.backpressure(), d.spillDir(),
+                d.compression(), d.provenance());
     }
 }
