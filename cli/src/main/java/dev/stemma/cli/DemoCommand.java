@@ -85,10 +85,20 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep-serving", description = "Keep the analyzer server up after the report, until Ctrl-C.")
     boolean keepServing;
 
+    /** Probe activations every this many steps; the default timesteps (two) are taken in turn. */
+    private static final int ACTIVATION_EVERY = 10;
+    /** Attribution needs two recorded steps of each timestep: t=200 at 0 and 20, t=600 at 10 and 30. */
+    static final int MIN_STEPS = 3 * ACTIVATION_EVERY + 1;
+
     @Override
     public Integer call() throws Exception {
         if (config != null) {
             return YamlConfig.rerunWith(spec, config);
+        }
+        if (steps < MIN_STEPS) {
+            throw new IllegalArgumentException("--steps " + steps + " is too few: the demo records each probe timestep"
+                    + " every " + 2 * ACTIVATION_EVERY + " steps and attribution needs two of each; give at least "
+                    + MIN_STEPS);
         }
 
         long began = System.nanoTime();
@@ -114,8 +124,8 @@ final class DemoCommand implements Callable<Integer> {
                 int rc = new CommandLine(train).execute("--base", base.toString(), "--data", "folder:" + dataDir,
                         "--concepts", String.join(",", concepts), "--run", runId, "--out", adapter.toString(), "--store",
                         store.toString(), "--steps", Integer.toString(steps), "--probes-per-concept",
-                        Integer.toString(perConcept), "--activation-every", "10", "--metrics-port",
-                        Integer.toString(metricsPort));
+                        Integer.toString(perConcept), "--activation-every", Integer.toString(ACTIVATION_EVERY),
+                        "--metrics-port", Integer.toString(metricsPort));
                 if (rc != 0) {
                     return rc;
                 }

@@ -156,4 +156,14 @@ class ConfigFilesTest {
         assertEquals(Stemma.EXIT_BAD_INPUT, cl3.execute("collect", "--metrics-port", "0"), "--store is still required");
         assertTrue(err3.toString().startsWith("stemma: Missing required option: '--store=DIR'"), err3.toString());
     }
+
+    @Test
+    void shouldRefuseADemoTooShortToAttributeBeforeTouchingAnything() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Stemma.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(Stemma.EXIT_BAD_INPUT, cl.execute("demo", "--dir", dir.resolve("demo").toString(), "--steps", "30"));
+        assertTrue(err.toString().contains("give at least " + DemoCommand.MIN_STEPS), err.toString());
+        assertFalse(Files.exists(dir.resolve("demo")), "nothing was written");
+    }
 }
