@@ -46,9 +46,8 @@ import java.util.function.Function;
 public final class AgentConfigFile {
     private static final Set<String> KEYS = Set.of("run-id", "bootstrap-servers", "topic", "activation-every",
             "probes-per-concept", "generations-per-concept", "layers", "timesteps", "timestep-schedule", "conditionings",
-            "poolings",
-            "activation-dtype", "probe-batch-size", "queue-capacity-bytes", "backpressure", "spill-dir", "compression",
-            "seed", "base-model-sha256");
+            "poolings", "activation-dtype", "probe-batch-size", "queue-capacity-bytes", "backpressure", "spill-dir",
+            "compression", "seed", "base-model-sha256");
 
     private AgentConfigFile() {}
 

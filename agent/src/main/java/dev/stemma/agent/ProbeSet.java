@@ -113,8 +113,9 @@ final class ProbeSet implements AutoCloseable {
      * Runs the probe forwards of one step at {@code timesteps} (some of the configured ones) and
      * copies out the pooled activations. The (timestep, probe) pairs of each conditioning are taken
      * {@code probeBatchSize} at a time, timesteps mixed in one forward ({@link
-     * MonitoredModel#probeForward(NDManager, NDArray, int[], NDArray, List, Set)}): one forward of 128 cost 108 ms against 2 x 59 ms for two of 64. All engine work
-     * happens in a sub-manager closed before returning.
+     * MonitoredModel#probeForward(NDManager, NDArray, int[], NDArray, List, Set)}): one forward of
+     * 128 cost 108 ms against 2 x 59 ms for two of 64. All engine work happens in a sub-manager
+     * closed before returning.
      */
     List<StepCapture.ActivationBlock> capture(MonitoredModel model, List<Integer> timesteps) {
         List<StepCapture.ActivationBlock> out = new ArrayList<>();

@@ -134,7 +134,8 @@ final class MonitoredUNet implements MonitoredModel {
      */
     static Map<String, NDArray> probeForward(UNet unet, NDManager manager, NDArray cleanImages, int timestep, NDArray noise,
                                              float[] conditionWeights, Set<String> layers) {
-        return probeForward(unet, manager, cleanImages, everyImageAt(cleanImages, timestep), noise, conditionWeights, layers);
+        return probeForward(unet, manager, cleanImages, everyImageAt(cleanImages, timestep), noise, conditionWeights,
+                layers);
     }
 
     private static int[] everyImageAt(NDArray images, int timestep) {

@@ -126,7 +126,8 @@ public final class RunReplay implements AutoCloseable {
      * the given channels (the grid's, in order): at each step the model is rebuilt and each image is
      * noised to the timestep of each channel recorded at that step with the run's probe noise of
      * its slot ({@code noiseSlots[i]}; a recorded probe's id reproduces its recorded activations,
-     * slot 0 is the convention for new images), run under {@code tokens[i]} (a concept, or null for the null token) and pooled as the agent pooled.
+     * slot 0 is the convention for new images), run under {@code tokens[i]} (a concept, or null for
+     * the null token) and pooled as the agent pooled.
      */
     public List<Trajectory> trajectories(float[][] images, List<String> tokens, int[] noiseSlots, List<Channel> channels,
                                          StepGrid grid, Consumer<String> progress) {

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** Step grids of timesteps taken together and in turn. */
 class StepGridTest {
     /** Two channels at t=200 (steps 0, 20, 40) and two at t=600 (10, 30, 50): timesteps in turn. */
-    private static final StepGrid IN_TURN = new StepGrid(new long[][] {{0, 20, 40}, {0, 20, 40}, {10, 30, 50}, {10, 30, 50}});
+    private static final StepGrid IN_TURN =
+            new StepGrid(new long[][] {{0, 20, 40}, {0, 20, 40}, {10, 30, 50}, {10, 30, 50}});
 
     @Test
     void shouldCompleteEachPositionAtTheLaterStepOfItsTurn() {

@@ -44,15 +44,18 @@ public final class AgentBenchRun {
             List<String> all = List.of("down0", "down1", "mid", "up1", "up0");
             options.add(new AgentBenchmark.Option("a: factors every step", d.withActivationEvery(0), 2));
             String taps = "the model's default layers, t="
-                    + d.timesteps().stream().map(String::valueOf).collect(Collectors.joining(",")) + " " + d.timestepSchedule();
+                    + d.timesteps().stream().map(String::valueOf).collect(Collectors.joining(",")) + " "
+                    + d.timestepSchedule();
             options.add(new AgentBenchmark.Option("b: + " + probes + " probes every 10 steps (" + taps + ")",
                     d.withActivationEvery(10), 5));
             options.add(new AgentBenchmark.Option("b1: b, all five layers",
                     variant(d, d.timesteps(), all, d.activationDtype(), d.probeBatchSize()).withActivationEvery(10), 5));
             options.add(new AgentBenchmark.Option("b2: b, one timestep (600)",
-                    variant(d, List.of(600), d.layers(), d.activationDtype(), d.probeBatchSize()).withActivationEvery(10), 5));
+                    variant(d, List.of(600), d.layers(), d.activationDtype(), d.probeBatchSize())
+                            .withActivationEvery(10), 5));
             options.add(new AgentBenchmark.Option("b3: b, first down block only (down1; the forward stops there)",
-                    variant(d, d.timesteps(), List.of("down1"), d.activationDtype(), d.probeBatchSize()).withActivationEvery(10), 5));
+                    variant(d, d.timesteps(), List.of("down1"), d.activationDtype(), d.probeBatchSize())
+                            .withActivationEvery(10), 5));
             options.add(new AgentBenchmark.Option("b4: b, every timestep at every capture (timestep-schedule together,"
                     + " the earlier default)", variant(d, d.timesteps(), AgentConfig.TimestepSchedule.TOGETHER, d.layers(),
                     d.activationDtype(), d.probeBatchSize()).withActivationEvery(10), 5));

@@ -27,11 +27,13 @@ import java.util.function.DoubleSupplier;
  * runs into the next segment. (A fresh agent per segment made the first steps of every option
  * segment slower -- its producer connecting, its first records -- which no job pays at every step.)
  * A segment's time runs from its first batch (after any set-up) to the next segment's first batch
- * (before the flush), so set-up and flush are not counted as training time. The baseline's own row gives the noise floor: consecutive baseline segments compared the
- * same way (each against the mean of the baseline segments before and after it). Beside the
- * slowdown, each option reports the time its agent spent on the training thread (copying the
- * factors out, taking probe activations), per step and as a share of its neighbouring baselines' step: the direct cost, so that what
- * the slowdown holds beyond it (slower steps after a capture, the agent's own thread) shows; and its
+ * (before the flush), so set-up and flush are not counted as training time. The baseline's own
+ * row gives the noise floor: consecutive baseline segments compared the same way (each against
+ * the mean of the baseline segments before and after it). Beside the slowdown, each option
+ * reports the time its agent spent on the training thread (copying the factors out, taking probe
+ * activations), per step and as a share of its neighbouring baselines' step: the direct cost, so
+ * that what the slowdown holds beyond it (slower steps after a capture, the agent's own thread)
+ * shows; and its
  * step profile, the median time from each batch of a segment to the next by position in the
  * segment, which shows where in the segment (at the capture, or after it) the time goes.
  */
