@@ -1,6 +1,7 @@
 package dev.stemma.analyzer;
 
 import dev.stemma.analyzer.linalg.ColumnBlockSource;
+import dev.stemma.analyzer.linalg.CountSketch;
 import dev.stemma.analyzer.linalg.RandomSubspace;
 import dev.stemma.analyzer.linalg.StepGramSubspaces;
 import dev.stemma.analyzer.linalg.Subspace;
@@ -39,9 +40,11 @@ import java.util.TreeSet;
  *   <li>{@code embedding-cosine:NAME}, {@code knn-exact:NAME}, {@code knn-hnsw:NAME} for every
  *       embedding given (e.g. {@code pixels}, {@code final-activations}): centred cosine over
  *       all training images, and k nearest neighbours voting, exact and HNSW;</li>
- *   <li>{@value #TRACIN}: full-gradient cosine over checkpoints; {@value #WEIGHT_SUBSPACE},
- *       {@value #WEIGHT_SUBSPACE_RANDOM}: the same on gradients projected on the top-k
- *       directions of the recorded LoRA updates, or on a random subspace.</li>
+ *   <li>{@value #TRACIN}: full-gradient cosine over checkpoints; {@value #TRAK}: the ridge
+ *       regression of the query's count-sketched gradients on the training images', summed over
+ *       checkpoints ({@link GradientKernelScorer}); {@value #WEIGHT_SUBSPACE},
+ *       {@value #WEIGHT_SUBSPACE_RANDOM}: gradients projected on the top-k directions of the
+ *       recorded LoRA updates, or on a random subspace, cosine over checkpoints.</li>
  * </ul>
  * Every method shares the same concept-share and confidence rules ({@link SharesConfig}),
  * calibrated on the training set, so methods differ only in how they score images. Building
@@ -56,6 +59,7 @@ public final class Analyzer {
     public static final String KNN_EXACT = "knn-exact:";
     public static final String KNN_HNSW = "knn-hnsw:";
     public static final String TRACIN = "tracin";
+    public static final String TRAK = "trak";
     public static final String WEIGHT_SUBSPACE = "weight-subspace";
     public static final String WEIGHT_SUBSPACE_RANDOM = "weight-subspace-random";
     public static final String CONCEPT_SUBSPACE = "concept-subspace";
@@ -222,7 +226,7 @@ public final class Analyzer {
         }
 
         /**
-         * Registers {@value #TRACIN}, {@value #WEIGHT_SUBSPACE} and its random control from
+         * Registers {@value #TRACIN}, {@value #TRAK}, {@value #WEIGHT_SUBSPACE} and its random control from
          * per-example gradients and the recorded LoRA updates (steps x parameters, as column
          * blocks).
          */
@@ -243,6 +247,10 @@ public final class Analyzer {
                 }
                 if (withTracin && wants(TRACIN)) {
                     add(TRACIN, new FullGradientScorer(TRACIN, gradients, set.size()), false);
+                }
+                if (wants(TRAK)) {
+                    CountSketch sketch = CountSketch.of(gradients.parameters(), config.kernelWidth(), config.randomSeed());
+                    add(TRAK, GradientKernelScorer.build(TRAK, set.size(), gradients, sketch, config.kernelRidge()), false);
                 }
                 int rank = Math.min(config.rank(), Math.min(loraUpdates.rows(), loraUpdates.columns()));
                 Subspace weights = StepGramSubspaces.build(loraUpdates, rank);

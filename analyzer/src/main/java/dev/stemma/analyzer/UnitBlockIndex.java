@@ -70,7 +70,7 @@ final class UnitBlockIndex {
         }
         float scale = weight / blocks;
         for (int item = 0; item < items; item++) {
-            out[item] += scale * dot(query, values, item * length, length);
+            out[item] += scale * Vectors.dot(query, 0, values, item * length, length);
         }
     }
 
@@ -80,24 +80,5 @@ final class UnitBlockIndex {
         float[] row = new float[length];
         System.arraycopy(values, item * length, row, 0, length);
         return row;
-    }
-
-    private static float dot(float[] a, float[] b, int offset, int length) {
-        // Four independent sums: the JIT keeps them in registers and the CPU overlaps them.
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int i = 0;
-        for (; i + 3 < length; i += 4) {
-            s0 += a[i] * b[offset + i];
-            s1 += a[i + 1] * b[offset + i + 1];
-            s2 += a[i + 2] * b[offset + i + 2];
-            s3 += a[i + 3] * b[offset + i + 3];
-        }
-        for (; i < length; i++) {
-            s0 += a[i] * b[offset + i];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 }

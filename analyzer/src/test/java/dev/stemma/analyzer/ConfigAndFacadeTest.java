@@ -14,7 +14,9 @@ class ConfigAndFacadeTest {
         IllegalArgumentException rank = assertThrows(IllegalArgumentException.class,
                 () -> new RepresentationConfig(0, IncrementMode.FROM_START, 1, 4));
         assertTrue(rank.getMessage().contains("0"));
-        assertThrows(IllegalArgumentException.class, () -> new GradientConfig(-1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new GradientConfig(-1, 1, 8, 0.1));
+        assertThrows(IllegalArgumentException.class, () -> GradientConfig.defaults().withKernel(0, 0.1));
+        assertThrows(IllegalArgumentException.class, () -> GradientConfig.defaults().withKernel(8, 0));
         assertThrows(IllegalArgumentException.class, () -> SharesConfig.defaults().withTemperature(0));
         assertThrows(IllegalArgumentException.class, () -> SharesConfig.defaults().withSubsetSize(0));
         assertThrows(IllegalArgumentException.class, () -> new NeighbourConfig(10, 16, 200, 5));

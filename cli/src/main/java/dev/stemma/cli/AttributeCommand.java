@@ -73,8 +73,8 @@ final class AttributeCommand implements Callable<Integer> {
 
     @Option(names = "--method", defaultValue = DEFAULT_METHOD, paramLabel = "NAME",
             description = "Attribution method (default: ${DEFAULT-VALUE}); one of trajectory-cosine, trajectory-cosine-random,"
-                    + " concept-subspace, concept-subspace-random, weight-subspace, weight-subspace-random, tracin (slow: every"
-                    + " training gradient per image), embedding-cosine:E, knn-exact:E, knn-hnsw:E, concept-subspace:E with"
+                    + " concept-subspace, concept-subspace-random, weight-subspace, weight-subspace-random, trak, tracin (slow:"
+                    + " every training gradient per image), embedding-cosine:E, knn-exact:E, knn-hnsw:E, concept-subspace:E with"
                     + " E = pixels, final-activations or judge (the fidelity judge's penultimate layer, see --judge).")
     String method;
 

@@ -97,13 +97,16 @@ class GradientAttributionIT {
             int self = 5; // a Bag
             float[][] query = gradients.gradientsOf(pixels[self], null);
             assertEquals(8, query.length);
-            for (String method : List.of(Analyzer.TRACIN, Analyzer.WEIGHT_SUBSPACE, Analyzer.WEIGHT_SUBSPACE_RANDOM)) {
+            for (String method : List.of(Analyzer.TRACIN, Analyzer.TRAK, Analyzer.WEIGHT_SUBSPACE, Analyzer.WEIGHT_SUBSPACE_RANDOM)) {
                 Attribution a = analyzer.attribute(method, Query.empty().withGradients(query));
                 assertEquals(1.0, Arrays.stream(a.shares()).sum(), 1e-6, method + " shares");
                 assertTrue(Arrays.stream(a.shares()).allMatch(s -> s >= 0 && Double.isFinite(s)), method);
                 float[] scores = a.imageScores();
                 assertTrue(IntStream.range(0, scores.length).allMatch(i -> Float.isFinite(scores[i])), method + " scores "
                         + Arrays.toString(scores));
+                if (method.equals(Analyzer.TRAK)) {
+                    assertEquals(self, a.ranking()[0], "the image itself comes first for trak: " + Arrays.toString(scores));
+                }
                 if (method.equals(Analyzer.TRACIN)) {
                     int rank = IntStream.range(0, scores.length).map(i -> a.ranking()[i]).boxed().toList().indexOf(self);
                     assertTrue(rank < 3, "the image itself ranks " + rank + " for tracin: " + Arrays.toString(scores));

@@ -39,12 +39,16 @@ public record MethodResult(String method, Role role, BootstrapInterval top1, Boo
     public enum Role {
         STEMMA, BASELINE, CONTROL;
 
-        /** The role of a method by its name: random-subspace variants are controls, embeddings and TracIn baselines. */
+        /**
+         * The role of a method by its name: random-subspace variants are controls; embeddings, TracIn and
+         * TRAK (gradient similarity as people use it today, whatever checkpoints it is given) baselines.
+         */
         public static Role of(String method) {
             if (method.endsWith("-random")) {
                 return CONTROL;
             }
-            if (RunAnalysis.usesTrajectories(method) || RunAnalysis.usesGradients(method) && !method.equals(Analyzer.TRACIN)) {
+            if (RunAnalysis.usesTrajectories(method) || RunAnalysis.usesGradients(method) && !method.equals(Analyzer.TRACIN)
+                    && !method.equals(Analyzer.TRAK)) {
                 return STEMMA; // what only a recorded run has: its trajectories, its weight updates
             }
             return BASELINE;

@@ -45,7 +45,7 @@ public final class RunAnalysis implements AutoCloseable {
     private static final List<String> TRAJECTORY_METHODS = List.of(Analyzer.TRAJECTORY_COSINE, Analyzer.TRAJECTORY_COSINE_RANDOM,
             Analyzer.CONCEPT_SUBSPACE, Analyzer.CONCEPT_SUBSPACE_RANDOM);
     private static final List<String> GRADIENT_METHODS = List.of(Analyzer.WEIGHT_SUBSPACE, Analyzer.WEIGHT_SUBSPACE_RANDOM,
-            Analyzer.TRACIN);
+            Analyzer.TRAK, Analyzer.TRACIN);
 
     /**
      * What to build: the run, the setting and the methods' sources.

@@ -88,5 +88,6 @@ class DefaultMethodRuleTest {
         assertEquals(MethodResult.Role.BASELINE, MethodResult.Role.of("concept-subspace:pixels"));
         assertEquals(MethodResult.Role.BASELINE, MethodResult.Role.of("knn-exact:judge"));
         assertEquals(MethodResult.Role.BASELINE, MethodResult.Role.of("tracin"));
+        assertEquals(MethodResult.Role.BASELINE, MethodResult.Role.of("trak"));
     }
 }
