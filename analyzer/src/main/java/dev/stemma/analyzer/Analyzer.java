@@ -48,7 +48,8 @@ import java.util.TreeSet;
  * </ul>
  * Every method shares the same concept-share and confidence rules ({@link SharesConfig}),
  * calibrated on the training set, so methods differ only in how they score images. Building
- * streams the readers (twice for subspace methods); once built, an analyzer is read-only and
+ * streams the trajectory readers (twice for subspace methods) and the gradient reader once for
+ * every gradient method but {@value #TRACIN}; once built, an analyzer is read-only and
  * {@link #attribute} may be called from several threads.
  */
 public final class Analyzer {
@@ -248,20 +249,29 @@ public final class Analyzer {
                 if (withTracin && wants(TRACIN)) {
                     add(TRACIN, new FullGradientScorer(TRACIN, gradients, set.size()), false);
                 }
+                // One stream of the training gradients feeds every method built from it.
+                Map<String, GradientSink> sinks = new LinkedHashMap<>();
                 if (wants(TRAK)) {
                     CountSketch sketch = CountSketch.of(gradients.parameters(), config.kernelWidth(), config.randomSeed());
-                    add(TRAK, GradientKernelScorer.build(TRAK, set.size(), gradients, sketch, config.kernelRidge()), false);
+                    sinks.put(TRAK, GradientKernelScorer.collect(TRAK, set.size(), gradients, sketch, config.kernelRidge()));
                 }
                 int rank = Math.min(config.rank(), Math.min(loraUpdates.rows(), loraUpdates.columns()));
                 Subspace weights = StepGramSubspaces.build(loraUpdates, rank);
                 subspaces.put("weights", weights);
                 if (wants(WEIGHT_SUBSPACE)) {
-                    add(WEIGHT_SUBSPACE, ProjectedGradientScorer.build(WEIGHT_SUBSPACE, set.size(), gradients, weights), false);
+                    sinks.put(WEIGHT_SUBSPACE, ProjectedGradientScorer.collect(WEIGHT_SUBSPACE, set.size(), gradients, weights));
                 }
                 if (wants(WEIGHT_SUBSPACE_RANDOM)) {
                     Subspace random = RandomSubspace.of(gradients.parameters(), weights.rank(), config.randomSeed());
-                    add(WEIGHT_SUBSPACE_RANDOM, ProjectedGradientScorer.build(WEIGHT_SUBSPACE_RANDOM, set.size(), gradients, random),
-                            false);
+                    sinks.put(WEIGHT_SUBSPACE_RANDOM, ProjectedGradientScorer.collect(WEIGHT_SUBSPACE_RANDOM, set.size(), gradients, random));
+                }
+                if (!sinks.isEmpty()) {
+                    gradients.forEachGradient((item, slot, gradient) -> {
+                        for (GradientSink sink : sinks.values()) {
+                            sink.visit(item, slot, gradient);
+                        }
+                    });
+                    sinks.forEach((name, sink) -> add(name, sink.finish(), false));
                 }
             });
             return this;

@@ -40,8 +40,8 @@ final class GradientKernelScorer implements ImageScorer {
         this.inverse = inverse;
     }
 
-    /** Streams every training gradient once, sketches it, and builds each slot's kernel. */
-    static GradientKernelScorer build(String method, int items, GradientReader reader, CountSketch sketch, double ridge) {
+    /** A sink that sketches each training gradient as it arrives; {@link GradientSink#finish} builds each slot's kernel. */
+    static GradientSink collect(String method, int items, GradientReader reader, CountSketch sketch, double ridge) {
         if (sketch.dimension() != reader.parameters()) {
             throw new IllegalArgumentException("The sketch takes " + sketch.dimension() + " values, the gradients have " + reader.parameters());
         }
@@ -51,19 +51,26 @@ final class GradientKernelScorer implements ImageScorer {
         }
         int slots = reader.checkpoints();
         float[][] features = new float[slots][items * width];
-        reader.forEachGradient((item, slot, gradient) -> {
-            if (item < 0 || item >= items || slot < 0 || slot >= slots) {
-                throw new IllegalArgumentException("Reader gave gradient (" + item + ", " + slot + ") outside " + items + " items x " + slots + " slots");
+        return new GradientSink() {
+            @Override
+            public void visit(int item, int slot, float[] gradient) {
+                if (item < 0 || item >= items || slot < 0 || slot >= slots) {
+                    throw new IllegalArgumentException("Reader gave gradient (" + item + ", " + slot + ") outside " + items + " items x " + slots + " slots");
+                }
+                sketch.project(gradient, features[slot], item * width);
             }
-            sketch.project(gradient, features[slot], item * width);
-        });
-        double[][][] gram = new double[slots][][];
-        double[][][] inverse = new double[slots][][];
-        for (int s = 0; s < slots; s++) {
-            gram[s] = gram(features[s], items, width);
-            inverse[s] = ridgeInverse(gram[s], ridge);
-        }
-        return new GradientKernelScorer(method, reader, sketch, items, features, gram, inverse);
+
+            @Override
+            public ImageScorer finish() {
+                double[][][] gram = new double[slots][][];
+                double[][][] inverse = new double[slots][][];
+                for (int s = 0; s < slots; s++) {
+                    gram[s] = gram(features[s], items, width);
+                    inverse[s] = ridgeInverse(gram[s], ridge);
+                }
+                return new GradientKernelScorer(method, reader, sketch, items, features, gram, inverse);
+            }
+        };
     }
 
     private static double[][] gram(float[] rows, int n, int width) {

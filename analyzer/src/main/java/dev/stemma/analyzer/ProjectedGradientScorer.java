@@ -21,20 +21,28 @@ final class ProjectedGradientScorer implements ImageScorer {
         this.index = index;
     }
 
-    static ProjectedGradientScorer build(String method, int items, GradientReader reader, Subspace subspace) {
+    /** A sink that projects each training gradient as it arrives; {@link GradientSink#finish} gives the scorer. */
+    static GradientSink collect(String method, int items, GradientReader reader, Subspace subspace) {
         if (subspace.dimension() != reader.parameters()) {
             throw new IllegalArgumentException("The weight subspace has dimension " + subspace.dimension() + ", the gradients " + reader.parameters());
         }
         UnitBlockIndex index = new UnitBlockIndex(items, reader.checkpoints(), subspace.rank());
         float[] projected = new float[subspace.rank()];
-        reader.forEachGradient((item, checkpoint, gradient) -> {
-            if (item < 0 || item >= items || checkpoint < 0 || checkpoint >= reader.checkpoints()) {
-                throw new IllegalArgumentException("Reader gave gradient (" + item + ", " + checkpoint + ") outside " + items + " items x " + reader.checkpoints() + " checkpoints");
+        return new GradientSink() {
+            @Override
+            public void visit(int item, int checkpoint, float[] gradient) {
+                if (item < 0 || item >= items || checkpoint < 0 || checkpoint >= reader.checkpoints()) {
+                    throw new IllegalArgumentException("Reader gave gradient (" + item + ", " + checkpoint + ") outside " + items + " items x " + reader.checkpoints() + " checkpoints");
+                }
+                subspace.project(gradient, projected, 0);
+                index.put(item, checkpoint, projected, 0);
             }
-            subspace.project(gradient, projected, 0);
-            index.put(item, checkpoint, projected, 0);
-        });
-        return new ProjectedGradientScorer(method, reader, subspace, index);
+
+            @Override
+            public ImageScorer finish() {
+                return new ProjectedGradientScorer(method, reader, subspace, index);
+            }
+        };
     }
 
     Subspace subspace() {

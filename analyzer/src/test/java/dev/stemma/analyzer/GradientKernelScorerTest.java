@@ -41,7 +41,7 @@ class GradientKernelScorerTest {
     @Test
     void shouldPutTheTrainingImageWhoseGradientsTheQueryHasFirst() {
         float[][][] g = gaussianGradients(new Random(1));
-        GradientKernelScorer scorer = build(g);
+        ImageScorer scorer = build(g);
         for (int item : new int[] {0, 7, 39}) {
             float[] scores = scorer.scores(Query.empty().withGradients(g[item]));
             assertEquals(item, argmax(scores), "query = training image " + item);
@@ -104,14 +104,17 @@ class GradientKernelScorerTest {
     @Test
     void shouldScoreEveryImageZeroWhenNoGradientMoves() {
         float[][][] g = new float[ITEMS][SLOTS][PARAMETERS];
-        GradientKernelScorer scorer = build(g);
+        ImageScorer scorer = build(g);
         for (float s : scorer.scores(Query.empty().withGradients(gaussianGradients(new Random(4))[0]))) {
             assertEquals(0f, s);
         }
     }
 
-    private static GradientKernelScorer build(float[][][] g) {
-        return GradientKernelScorer.build("trak", ITEMS, new FixedReader(g), CountSketch.of(PARAMETERS, 8192, 1), RIDGE);
+    private static ImageScorer build(float[][][] g) {
+        FixedReader reader = new FixedReader(g);
+        GradientSink sink = GradientKernelScorer.collect("trak", ITEMS, reader, CountSketch.of(PARAMETERS, 8192, 1), RIDGE);
+        reader.forEachGradient(sink);
+        return sink.finish();
     }
 
     private static float[][][] gaussianGradients(Random random) {

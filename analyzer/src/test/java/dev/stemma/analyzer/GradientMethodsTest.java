@@ -22,10 +22,13 @@ class GradientMethodsTest {
     private static final float[][] DIRECTIONS = new float[CONCEPTS][];
     private static float[][][] gradients; // [item][checkpoint][parameter]
     private static Analyzer analyzer;
+    private static TrainingSet trainingSet;
+    private static ColumnBlockSource updateBlocks;
 
-    /** Serves gradients through one reused buffer, so a scorer that kept references would break. */
+    /** Serves gradients through one reused buffer, so a scorer that kept references would break; counts its streams. */
     static final class ReusingReader implements GradientReader {
         private final float[] buffer = new float[PARAMETERS];
+        private int streams;
 
         @Override
         public int checkpoints() {
@@ -39,6 +42,7 @@ class GradientMethodsTest {
 
         @Override
         public void forEachGradient(GradientVisitor visitor) {
+            streams++;
             for (int c = 0; c < CHECKPOINTS; c++) {
                 for (int i = 0; i < gradients.length; i++) {
                     System.arraycopy(gradients[i][c], 0, buffer, 0, PARAMETERS);
@@ -92,9 +96,21 @@ class GradientMethodsTest {
                 }
             }
         };
-        analyzer = Analyzer.builder("gradients", new TrainingSet(items))
+        updateBlocks = blocks;
+        trainingSet = new TrainingSet(items);
+        analyzer = Analyzer.builder("gradients", trainingSet)
                 .gradients(new ReusingReader(), blocks, GradientConfig.defaults().withRank(CONCEPTS))
                 .build();
+    }
+
+    @Test
+    void shouldBuildEveryGradientMethodButTracinFromOneStreamOfTheTrainingGradients() {
+        ReusingReader reader = new ReusingReader();
+        Analyzer built = Analyzer.builder("gradients", trainingSet)
+                .gradients(reader, updateBlocks, GradientConfig.defaults().withRank(CONCEPTS), false)
+                .build();
+        assertEquals(List.of(Analyzer.TRAK, Analyzer.WEIGHT_SUBSPACE, Analyzer.WEIGHT_SUBSPACE_RANDOM), built.methods());
+        assertEquals(1, reader.streams);
     }
 
     @Test
