@@ -263,7 +263,8 @@ public final class Analyzer {
                 }
                 if (wants(WEIGHT_SUBSPACE_RANDOM)) {
                     Subspace random = RandomSubspace.of(gradients.parameters(), weights.rank(), config.randomSeed());
-                    sinks.put(WEIGHT_SUBSPACE_RANDOM, ProjectedGradientScorer.collect(WEIGHT_SUBSPACE_RANDOM, set.size(), gradients, random));
+                    sinks.put(WEIGHT_SUBSPACE_RANDOM,
+                            ProjectedGradientScorer.collect(WEIGHT_SUBSPACE_RANDOM, set.size(), gradients, random));
                 }
                 if (!sinks.isEmpty()) {
                     gradients.forEachGradient((item, slot, gradient) -> {

@@ -40,14 +40,19 @@ final class GradientKernelScorer implements ImageScorer {
         this.inverse = inverse;
     }
 
-    /** A sink that sketches each training gradient as it arrives; {@link GradientSink#finish} builds each slot's kernel. */
+    /**
+     * A sink that sketches each training gradient as it arrives; {@link GradientSink#finish} builds
+     * each slot's kernel.
+     */
     static GradientSink collect(String method, int items, GradientReader reader, CountSketch sketch, double ridge) {
         if (sketch.dimension() != reader.parameters()) {
-            throw new IllegalArgumentException("The sketch takes " + sketch.dimension() + " values, the gradients have " + reader.parameters());
+            throw new IllegalArgumentException("The sketch takes " + sketch.dimension() + " values, the gradients have "
+                    + reader.parameters());
         }
         int width = sketch.width();
         if ((long) items * width > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(items + " items x " + width + " sketched values do not fit one array; lower the kernel width");
+            throw new IllegalArgumentException(items + " items x " + width
+                    + " sketched values do not fit one array; lower the kernel width");
         }
         int slots = reader.checkpoints();
         float[][] features = new float[slots][items * width];
@@ -55,7 +60,8 @@ final class GradientKernelScorer implements ImageScorer {
             @Override
             public void visit(int item, int slot, float[] gradient) {
                 if (item < 0 || item >= items || slot < 0 || slot >= slots) {
-                    throw new IllegalArgumentException("Reader gave gradient (" + item + ", " + slot + ") outside " + items + " items x " + slots + " slots");
+                    throw new IllegalArgumentException("Reader gave gradient (" + item + ", " + slot + ") outside " + items
+                            + " items x " + slots + " slots");
                 }
                 sketch.project(gradient, features[slot], item * width);
             }

@@ -24,7 +24,8 @@ final class ProjectedGradientScorer implements ImageScorer {
     /** A sink that projects each training gradient as it arrives; {@link GradientSink#finish} gives the scorer. */
     static GradientSink collect(String method, int items, GradientReader reader, Subspace subspace) {
         if (subspace.dimension() != reader.parameters()) {
-            throw new IllegalArgumentException("The weight subspace has dimension " + subspace.dimension() + ", the gradients " + reader.parameters());
+            throw new IllegalArgumentException("The weight subspace has dimension " + subspace.dimension() + ", the gradients "
+                    + reader.parameters());
         }
         UnitBlockIndex index = new UnitBlockIndex(items, reader.checkpoints(), subspace.rank());
         float[] projected = new float[subspace.rank()];
@@ -32,7 +33,8 @@ final class ProjectedGradientScorer implements ImageScorer {
             @Override
             public void visit(int item, int checkpoint, float[] gradient) {
                 if (item < 0 || item >= items || checkpoint < 0 || checkpoint >= reader.checkpoints()) {
-                    throw new IllegalArgumentException("Reader gave gradient (" + item + ", " + checkpoint + ") outside " + items + " items x " + reader.checkpoints() + " checkpoints");
+                    throw new IllegalArgumentException("Reader gave gradient (" + item + ", " + checkpoint + ") outside " + items
+                            + " items x " + reader.checkpoints() + " checkpoints");
                 }
                 subspace.project(gradient, projected, 0);
                 index.put(item, checkpoint, projected, 0);
