@@ -20,8 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * Per-example LoRA gradients of a list of images replayed at recorded steps of a run: the
- * {@link GradientReader} of the {@code tracin} and {@code weight-subspace} methods, and the query
- * side of both ({@link #gradientsOf}).
+ * {@link GradientReader} of the {@code tracin}, {@code trak} and {@code weight-subspace} methods,
+ * and their query side ({@link #gradientsOf}).
  *
  * <p>At each checkpoint (a recorded step, see {@link GradientReplayConfig#checkpoints()}) the model
  * holds base + the factors the store recorded then ({@link TrajectoryStore#factorsAt}), and each

@@ -1,6 +1,6 @@
 /**
- * Gradient features of a recorded run, for the analyzer's {@code tracin}, {@code weight-subspace}
- * and {@code weight-subspace-random} methods.
+ * Gradient features of a recorded run, for the analyzer's {@code tracin}, {@code trak},
+ * {@code weight-subspace} and {@code weight-subspace-random} methods.
  *
  * <ul>
  *   <li>{@link dev.stemma.analyzer.gradient.StoredWeightUpdates}: the recorded LoRA updates
