@@ -99,6 +99,8 @@ for rho in (0.1, 1.0):
 for width in (2048, 8192):
     report(f'TRAK per slot, rho 0.1, count sketch {width}', trak(count_sketch(tg, width), count_sketch(qg, width), 0.1))
 report('TRAK per slot, rho 0.1, last checkpoint only', trak(tg[S - K:], qg[S - K:], 0.1))
+pair = [c * K + k for c in range(S // K) for k in (1, 3)]
+report('TRAK per slot, rho 0.1, timesteps 300 and 700', trak(tg[pair], qg[pair], 0.1))
 for k in range(K):
     slots = [c * K + k for c in range(S // K)]
     report(f'TRAK, timestep index {k} only, rho 0.1', trak(tg[slots], qg[slots], 0.1))
