@@ -268,6 +268,10 @@ public final class Analyzer {
                 }
                 if (!sinks.isEmpty()) {
                     gradients.forEachGradient((item, slot, gradient) -> {
+                        if (item < 0 || item >= set.size() || slot < 0 || slot >= gradients.checkpoints()) {
+                            throw new IllegalArgumentException("Reader gave gradient (" + item + ", " + slot + ") outside "
+                                    + set.size() + " items x " + gradients.checkpoints() + " checkpoints");
+                        }
                         for (GradientSink sink : sinks.values()) {
                             sink.visit(item, slot, gradient);
                         }

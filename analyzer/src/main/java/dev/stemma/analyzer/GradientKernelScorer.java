@@ -12,9 +12,9 @@ import dev.stemma.analyzer.linalg.SymmetricEigen;
  * of {@code tracin}, a training image that only repeats what others already explain gets little.
  * Lambda is {@code ridge} times the slot's mean squared sketched norm.
  *
- * <p>Holds n x slots x width floats (the sketched gradients) and two n x n kernels per slot. The
- * leave-one-out scores that calibration needs come from the same inverse in closed form (the
- * inverse of a principal submatrix from the whole inverse), not from n refits.
+ * <p>Holds n x slots x width floats (the sketched gradients) and one n x n inverse per slot. The
+ * leave-one-out scores that calibration needs come from the same inverse in closed form, not from
+ * n refits.
  */
 final class GradientKernelScorer implements ImageScorer {
 
@@ -24,19 +24,16 @@ final class GradientKernelScorer implements ImageScorer {
     private final int items;
     /** [slot][item * width + j]: each training gradient's sketch. */
     private final float[][] features;
-    /** [slot]: Phi Phi^T, n x n. */
-    private final double[][][] gram;
     /** [slot]: (Phi Phi^T + lambda I)^-1, n x n. */
     private final double[][][] inverse;
 
     private GradientKernelScorer(String method, GradientReader shape, CountSketch sketch, int items, float[][] features,
-                                 double[][][] gram, double[][][] inverse) {
+                                 double[][][] inverse) {
         this.method = method;
         this.shape = shape;
         this.sketch = sketch;
         this.items = items;
         this.features = features;
-        this.gram = gram;
         this.inverse = inverse;
     }
 
@@ -59,22 +56,16 @@ final class GradientKernelScorer implements ImageScorer {
         return new GradientSink() {
             @Override
             public void visit(int item, int slot, float[] gradient) {
-                if (item < 0 || item >= items || slot < 0 || slot >= slots) {
-                    throw new IllegalArgumentException("Reader gave gradient (" + item + ", " + slot + ") outside " + items
-                            + " items x " + slots + " slots");
-                }
                 sketch.project(gradient, features[slot], item * width);
             }
 
             @Override
             public ImageScorer finish() {
-                double[][][] gram = new double[slots][][];
                 double[][][] inverse = new double[slots][][];
                 for (int s = 0; s < slots; s++) {
-                    gram[s] = gram(features[s], items, width);
-                    inverse[s] = ridgeInverse(gram[s], ridge);
+                    inverse[s] = ridgeInverse(gram(features[s], items, width), ridge);
                 }
-                return new GradientKernelScorer(method, reader, sketch, items, features, gram, inverse);
+                return new GradientKernelScorer(method, reader, sketch, items, features, inverse);
             }
         };
     }
@@ -140,8 +131,11 @@ final class GradientKernelScorer implements ImageScorer {
     }
 
     /**
-     * Each sampled training item regressed on all the others: with M the whole inverse and b its
-     * kernel column, the coefficients without item j are {@code M b - M[:, j] (M[j, :] b) / M[j][j]}.
+     * Each sampled training item regressed on all the others. With M = (G + lambda I)^-1 and b = G[:, j]
+     * the item's kernel column, the coefficients without item j are {@code M b - M[:, j] (M[j, :] b) /
+     * M[j][j]} (the inverse of a principal submatrix from the whole inverse); since M (G + lambda I) = I,
+     * M b = e_j - lambda M[:, j] and M[j, :] b = 1 - lambda M[j][j], which leaves {@code -M[i][j] /
+     * M[j][j]} for every i other than j.
      */
     @Override
     public float[][] scoresOfTrainingItems(int[] sample) {
@@ -149,18 +143,10 @@ final class GradientKernelScorer implements ImageScorer {
         for (int q = 0; q < sample.length; q++) {
             int j = sample[q];
             double[] sum = new double[items];
-            for (int s = 0; s < gram.length; s++) {
-                double[][] m = inverse[s];
-                double[] b = new double[items];
-                for (int i = 0; i < items; i++) {
-                    b[i] = gram[s][i][j];
-                }
-                double[] coefficients = new double[items];
-                multiplyAdd(m, b, coefficients);
-                if (m[j][j] > 0) {
-                    double factor = coefficients[j] / m[j][j]; // M[j, :] b, M symmetric
+            for (double[][] m : inverse) {
+                if (m[j][j] > 0) { // zero only for a slot whose gradients are all zero
                     for (int i = 0; i < items; i++) {
-                        sum[i] += coefficients[i] - m[i][j] * factor;
+                        sum[i] -= m[i][j] / m[j][j];
                     }
                 }
             }

@@ -32,10 +32,6 @@ final class ProjectedGradientScorer implements ImageScorer {
         return new GradientSink() {
             @Override
             public void visit(int item, int checkpoint, float[] gradient) {
-                if (item < 0 || item >= items || checkpoint < 0 || checkpoint >= reader.checkpoints()) {
-                    throw new IllegalArgumentException("Reader gave gradient (" + item + ", " + checkpoint + ") outside " + items
-                            + " items x " + reader.checkpoints() + " checkpoints");
-                }
                 subspace.project(gradient, projected, 0);
                 index.put(item, checkpoint, projected, 0);
             }

@@ -37,6 +37,10 @@ import picocli.CommandLine.Option;
                 "attached (embedded Kafka broker and collector), serves the live drift page and metrics while it trains,",
                 "generates images, attributes them by replay and writes the report. Everything stays under --dir."})
 final class DemoCommand implements Callable<Integer> {
+    /** Probe activations every this many steps; the default timesteps (two) are taken in turn. */
+    private static final int ACTIVATION_EVERY = 10;
+    /** Attribution needs two recorded steps of each timestep: t=200 at 0 and 20, t=600 at 10 and 30. */
+    static final int MIN_STEPS = 3 * ACTIVATION_EVERY + 1;
     private static final int STAGES = 5;
 
     @picocli.CommandLine.Spec
@@ -84,11 +88,6 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--keep-serving", description = "Keep the analyzer server up after the report, until Ctrl-C.")
     boolean keepServing;
-
-    /** Probe activations every this many steps; the default timesteps (two) are taken in turn. */
-    private static final int ACTIVATION_EVERY = 10;
-    /** Attribution needs two recorded steps of each timestep: t=200 at 0 and 20, t=600 at 10 and 30. */
-    static final int MIN_STEPS = 3 * ACTIVATION_EVERY + 1;
 
     @Override
     public Integer call() throws Exception {

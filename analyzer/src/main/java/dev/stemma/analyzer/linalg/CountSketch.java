@@ -1,5 +1,6 @@
 package dev.stemma.analyzer.linalg;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -64,7 +65,7 @@ public final class CountSketch {
             System.arraycopy(in, 0, out, offset, dimension);
             return;
         }
-        java.util.Arrays.fill(out, offset, offset + width, 0f);
+        Arrays.fill(out, offset, offset + width, 0f);
         for (int i = 0; i < dimension; i++) {
             out[offset + bucket[i]] += sign[i] * in[i];
         }

@@ -33,9 +33,9 @@ import java.util.function.DoubleSupplier;
  * reports the time its agent spent on the training thread (copying the factors out, taking probe
  * activations), per step and as a share of its neighbouring baselines' step: the direct cost, so
  * that what the slowdown holds beyond it (slower steps after a capture, the agent's own thread)
- * shows; and its
- * step profile, the median time from each batch of a segment to the next by position in the
- * segment, which shows where in the segment (at the capture, or after it) the time goes.
+ * shows; and its step profile, the median time from each batch of a segment to the next by
+ * position in the segment, which shows where in the segment (at the capture, or after it) the
+ * time goes.
  */
 public final class AgentBenchmark {
 
