@@ -10,6 +10,9 @@ FROM eclipse-temurin:17.0.15_6-jre-noble
 # small machine (bin/stemma sets the same). -Dai.djl.offline=true below: DJL uses the PyTorch
 # native library from lib/ and downloads nothing.
 ENV OMP_WAIT_POLICY=PASSIVE
+# oneDNN's convolution backward read uninitialised memory above AVX on AMD Zen 5 (NaN gradients,
+# see ConvolutionCheck in the trainer); bin/stemma and the Maven build set the same cap.
+ENV ONEDNN_MAX_CPU_ISA=AVX
 
 # Every command's default data directory, stemma-data/ (stores, runs, the embedded broker), is
 # the volume: /opt/stemma/stemma-data -> /var/lib/stemma.

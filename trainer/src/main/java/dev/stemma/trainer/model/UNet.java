@@ -163,8 +163,13 @@ public final class UNet extends AbstractBlock {
         return name.contains("/lora_") || name.startsWith("tokens/");
     }
 
-    /** Initialises every parameter's array (zeros) in {@code manager}; call {@link #randomise} next. */
+    /**
+     * Initialises every parameter's array (zeros) in {@code manager}; call {@link #randomise} next.
+     * The first call in a JVM also checks that the engine's convolution gradients are sound
+     * ({@link ConvolutionCheck}) and throws an IllegalStateException naming the fix if not.
+     */
     public void allocate(NDManager manager) {
+        ConvolutionCheck.require();
         initialize(manager, DataType.FLOAT32, new Shape(1, config.imageChannels(), config.imageSize(), config.imageSize()),
                 new Shape(1), new Shape(1, conditionRows()));
     }
