@@ -29,6 +29,11 @@ final class BenchCollectorCommand implements Callable<Integer> {
             description = "Fsync the collector's WAL per batch, as 'collect' does by default (default: ${DEFAULT-VALUE}).")
     boolean sync;
 
+    @Option(names = "--consumers", defaultValue = "1", paramLabel = "N",
+            description = {"Consumer threads of both readers: the collector's loops (as 'collect --consumers') and as many raw"
+                    + " consumers, thread i of each reading the partitions whose number modulo N is i (default: ${DEFAULT-VALUE})."})
+    int consumers;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOSTS",
             description = "Kafka to use, on a fresh topic (default: an embedded broker in a temporary directory).")
     String bootstrapServers;
@@ -39,15 +44,15 @@ final class BenchCollectorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (megabytes < 1 || stepKilobytes < 4 || rounds < 1) {
-            throw new IllegalArgumentException("--mb must be >= 1, --step-kb >= 4 and --rounds >= 1");
+        if (megabytes < 1 || stepKilobytes < 4 || rounds < 1 || consumers < 1 || consumers > 64) {
+            throw new IllegalArgumentException("--mb must be >= 1, --step-kb >= 4, --rounds >= 1 and --consumers 1 to 64");
         }
         Path dir = workDir == null ? Files.createTempDirectory("stemma-bench-collector")
                 : Files.createDirectories(workDir).resolve("bench-" + System.nanoTime());
         Files.createDirectories(dir);
         try (KafkaSource kafka = KafkaSource.of(bootstrapServers, dir.resolve("kafka"))) {
             CollectorBenchmark.Result result = new CollectorBenchmark(kafka.bootstrapServers(), dir, megabytes, stepKilobytes,
-                    rounds, sync).run();
+                    rounds, sync, consumers).run();
             System.out.println(result.toJson());
         } finally {
             deleteTree(dir);

@@ -63,19 +63,22 @@ final class CollectorBenchmark {
     private final int stepKilobytes;
     private final int rounds;
     private final boolean sync;
+    private final int consumers;
     private final String topic = "stemma.bench." + UUID.randomUUID();
 
-    CollectorBenchmark(String bootstrapServers, Path workDir, int megabytes, int stepKilobytes, int rounds, boolean sync) {
+    CollectorBenchmark(String bootstrapServers, Path workDir, int megabytes, int stepKilobytes, int rounds, boolean sync,
+                       int consumers) {
         this.bootstrapServers = bootstrapServers;
         this.workDir = workDir;
         this.megabytes = megabytes;
         this.stepKilobytes = stepKilobytes;
         this.rounds = rounds;
         this.sync = sync;
+        this.consumers = consumers;
     }
 
     /** The figures of one benchmark run. */
-    record Result(String topic, long records, long bytes, boolean syncWrites, double[] rawMbPerSecond,
+    record Result(String topic, long records, long bytes, boolean syncWrites, int consumers, double[] rawMbPerSecond,
                   double[] collectorMbPerSecond) {
         double rawMedian() {
             return median(rawMbPerSecond);
@@ -91,9 +94,9 @@ final class CollectorBenchmark {
 
         String toJson() {
             return String.format(Locale.ROOT, "{\"bench\":\"collector\",\"topic_records\":%d,\"topic_mb\":%.1f,"
-                            + "\"rounds\":%d,\"sync_writes\":%b,\"raw_consumer_mb_s\":%s,\"collector_mb_s\":%s,"
+                            + "\"rounds\":%d,\"sync_writes\":%b,\"consumers\":%d,\"raw_consumer_mb_s\":%s,\"collector_mb_s\":%s,"
                             + "\"raw_consumer_mb_s_median\":%.1f,\"collector_mb_s_median\":%.1f,\"ratio\":%.3f}",
-                    records, bytes / 1e6, rawMbPerSecond.length, syncWrites, json(rawMbPerSecond), json(collectorMbPerSecond),
+                    records, bytes / 1e6, rawMbPerSecond.length, syncWrites, consumers, json(rawMbPerSecond), json(collectorMbPerSecond),
                     rawMedian(), collectorMedian(), ratio());
         }
 
@@ -128,7 +131,7 @@ final class CollectorBenchmark {
                 raw[round] = mbPerSecond(produced[1], timeRaw(produced[0]));
             }
         }
-        return new Result(topic, produced[0], produced[1], sync, raw, collector);
+        return new Result(topic, produced[0], produced[1], sync, consumers, raw, collector);
     }
 
     private static double mbPerSecond(long bytes, long nanos) {
@@ -244,18 +247,57 @@ final class CollectorBenchmark {
 
     private CollectorConfig config() {
         return CollectorConfig.defaults(bootstrapServers).withTopics(topic, Topics.DEAD_LETTER).withSyncWrites(sync)
-                .withClientId("stemma-bench").replaying();
+                .withConsumers(consumers).withClientId("stemma-bench").replaying();
     }
 
-    /** Reads the whole topic with the collector's consumer settings, touching every byte; returns nanoseconds. */
-    private long timeRaw(long expectedRecords) {
-        Properties p = Collector.consumerProperties(config());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "stemma-bench-raw");
+    /**
+     * Reads the whole topic with the collector's consumer settings and as many consumer threads,
+     * each taking the partitions the collector's loop of the same index takes, touching every
+     * byte; returns nanoseconds until the last thread is done.
+     */
+    private long timeRaw(long expectedRecords) throws InterruptedException {
         long start = System.nanoTime();
+        long[] seen = new long[consumers];
+        Throwable[] failure = new Throwable[consumers];
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < consumers; i++) {
+            int index = i;
+            threads.add(new Thread(() -> {
+                try {
+                    seen[index] = readShare(index);
+                } catch (Throwable t) {
+                    failure[index] = t;
+                }
+            }, "stemma-bench-raw-" + i));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        long nanos = System.nanoTime() - start;
+        long total = 0;
+        for (int i = 0; i < consumers; i++) {
+            if (failure[i] != null) {
+                throw new IllegalStateException("raw consumer " + i + " failed: " + failure[i], failure[i]);
+            }
+            total += seen[i];
+        }
+        if (total != expectedRecords) {
+            throw new IllegalStateException("raw consumers read " + total + " records, expected " + expectedRecords);
+        }
+        return nanos;
+    }
+
+    /** One raw consumer thread: reads its share of the partitions to their end; returns the records read. */
+    private long readShare(int index) {
+        Properties p = Collector.consumerProperties(config());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "stemma-bench-raw-" + index);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(topic)) {
-                partitions.add(new TopicPartition(topic, info.partition()));
+                if (info.partition() % consumers == index) {
+                    partitions.add(new TopicPartition(topic, info.partition()));
+                }
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -268,11 +310,11 @@ final class CollectorBenchmark {
                     checksum += r.value().length + r.value()[r.value().length - 1];
                 }
             }
-            if (seen != expectedRecords || checksum == 0) {
-                throw new IllegalStateException("raw consumer read " + seen + " records, expected " + expectedRecords);
+            if (seen > 0 && checksum == 0) {
+                throw new IllegalStateException("raw consumer " + index + " read only empty values");
             }
+            return seen;
         }
-        return System.nanoTime() - start;
     }
 
     private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {

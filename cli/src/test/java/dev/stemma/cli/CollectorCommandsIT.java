@@ -150,6 +150,27 @@ class CollectorCommandsIT {
         }
     }
 
+    @Test
+    void shouldSplitTheReplayAmongConsumerLoopsAndReadEachStepOnce() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.at(dir.resolve("kafka")));
+             TrajectoryStore store = TrajectoryStore.open(dir.resolve("replayed"))) {
+            String bootstrap = kafka.bootstrapServers();
+            KafkaTestSupport.createTopics(bootstrap);
+            List<String> runs = new ArrayList<>();
+            for (int r = 0; r < 6; r++) {
+                runs.add("split-" + r);
+                KafkaTestSupport.produce(bootstrap, run("split-" + r, 7));
+            }
+            CollectorMetrics metrics = new CollectorMetrics(new CollectorRegistry());
+            new Collector(CollectorConfig.defaults(bootstrap).withConsumers(3).withClientId("split").replaying(), store, metrics).run();
+            assertEquals(new HashSet<>(runs), new HashSet<>(store.runs()));
+            for (String r : runs) {
+                assertTrue(store.verify(r).passed() && store.verify(r).endDigestMatches(), r);
+            }
+            assertEquals(6 * 7, metrics.stepsWritten(), "each step read and written once by the three loops together");
+        }
+    }
+
     private static void awaitTwoMembersWithPartitions(String bootstrap, String group) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         try (Admin admin = KafkaTestSupport.admin(bootstrap)) {

@@ -305,15 +305,27 @@ final class ConsumerLoop implements Runnable {
         lagChanged.run();
     }
 
+    /**
+     * Replay: assigns this loop's share of the topic's partitions (partition number modulo the
+     * consumer count equals this loop's index, so the loops of one collector split the topic and
+     * read nothing twice) from offset 0, and notes where the replay ends.
+     */
     private void assignFromStart() {
-        List<TopicPartition> partitions = new ArrayList<>();
-        List<PartitionInfo> infos = consumer.partitionsFor(config.topic());
-        for (PartitionInfo info : infos == null ? List.<PartitionInfo>of() : infos) {
-            partitions.add(new TopicPartition(info.topic(), info.partition()));
-        }
+        List<TopicPartition> partitions = replayShare(consumer.partitionsFor(config.topic()), index, config.consumers());
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         replayEnd = consumer.endOffsets(partitions);
+    }
+
+    /** The partitions of {@code infos} that loop {@code index} of {@code consumers} replays. */
+    static List<TopicPartition> replayShare(List<PartitionInfo> infos, int index, int consumers) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo info : infos == null ? List.<PartitionInfo>of() : infos) {
+            if (info.partition() % consumers == index) {
+                partitions.add(new TopicPartition(info.topic(), info.partition()));
+            }
+        }
+        return partitions;
     }
 
     private boolean replayFinished() {
