@@ -44,7 +44,9 @@ import java.util.TreeSet;
  *       regression of the query's count-sketched gradients on the training images', summed over
  *       checkpoints ({@link GradientKernelScorer}); {@value #WEIGHT_SUBSPACE},
  *       {@value #WEIGHT_SUBSPACE_RANDOM}: gradients projected on the top-k directions of the
- *       recorded LoRA updates, or on a random subspace, cosine over checkpoints.</li>
+ *       recorded LoRA updates, or on a random subspace, cosine over checkpoints;</li>
+ *   <li>{@value #TOKEN_LIKELIHOOD}: which concept's token best explains the image under the
+ *       finished model ({@link TokenLikelihoodScorer}; queries carry {@value #TOKEN_GAINS}).</li>
  * </ul>
  * Every method shares the same concept-share and confidence rules ({@link SharesConfig}),
  * calibrated on the training set, so methods differ only in how they score images. Building
@@ -65,6 +67,9 @@ public final class Analyzer {
     public static final String WEIGHT_SUBSPACE_RANDOM = "weight-subspace-random";
     public static final String CONCEPT_SUBSPACE = "concept-subspace";
     public static final String CONCEPT_SUBSPACE_RANDOM = "concept-subspace-random";
+    public static final String TOKEN_LIKELIHOOD = "token-likelihood";
+    /** The query embedding {@value #TOKEN_LIKELIHOOD} reads: one token gain per concept. */
+    public static final String TOKEN_GAINS = TokenLikelihoodScorer.EMBEDDING;
 
     private final String run;
     private final TrainingSet trainingSet;
@@ -277,6 +282,19 @@ public final class Analyzer {
                         }
                     });
                     sinks.forEach((name, sink) -> add(name, sink.finish(), false));
+                }
+            });
+            return this;
+        }
+
+        /**
+         * Registers {@value #TOKEN_LIKELIHOOD} from each training image's token gains (one row per
+         * item, one value per concept).
+         */
+        public Builder tokenGains(float[][] trainingGains) {
+            steps.add(() -> {
+                if (wants(TOKEN_LIKELIHOOD)) {
+                    add(TOKEN_LIKELIHOOD, new TokenLikelihoodScorer(TOKEN_LIKELIHOOD, set, trainingGains), false);
                 }
             });
             return this;

@@ -93,6 +93,12 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         String command = "stemma " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        // The outputs' folders before the long run, not after it: a missing one lost a 20-minute evaluation.
+        for (java.nio.file.Path out : new java.nio.file.Path[] {json, markdown}) {
+            if (out != null && out.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(out.toAbsolutePath().getParent());
+            }
+        }
         try (TrajectoryStore s = TrajectoryStore.openReadOnly(store)) {
             Evaluation.Result result = Evaluation.run(s, run,
                     new Evaluation.Sources(base, data, JudgeOption.resolve(judge), lds > 0 ? retrainer(s) : null), config,

@@ -155,6 +155,41 @@ public final class StemmaModel implements AutoCloseable {
     }
 
     /**
+     * The noise predictions for a batch: row i is image {@code xs[i]} (CHW, in [-1, 1]) at
+     * timestep {@code timesteps[i]} under conditioning weights {@code conditions[i]}; one forward.
+     */
+    public float[][] predictNoise(float[][] xs, int[] timesteps, float[][] conditions) {
+        int n = xs.length;
+        if (timesteps.length != n || conditions.length != n) {
+            throw new IllegalArgumentException(n + " images, " + timesteps.length + " timesteps and " + conditions.length
+                    + " conditions: one of each per row");
+        }
+        int c = unet.config().imageChannels();
+        int size = unet.config().imageSize();
+        int pixels = c * size * size;
+        int rows = unet.conditionRows();
+        float[] x = new float[n * pixels];
+        float[] t = new float[n];
+        float[] w = new float[n * rows];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(xs[i], 0, x, i * pixels, pixels);
+            t[i] = timesteps[i];
+            System.arraycopy(conditions[i], 0, w, i * rows, rows);
+        }
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(m, false);
+            ai.djl.ndarray.NDList in = new ai.djl.ndarray.NDList(m.create(x, new ai.djl.ndarray.types.Shape(n, c, size, size)),
+                    m.create(t), m.create(w, new ai.djl.ndarray.types.Shape(n, rows)));
+            float[] out = unet.forward(ps, in, false, null, null).singletonOrThrow().toFloatArray();
+            float[][] result = new float[n][];
+            for (int i = 0; i < n; i++) {
+                result[i] = java.util.Arrays.copyOfRange(out, i * pixels, (i + 1) * pixels);
+            }
+            return result;
+        }
+    }
+
+    /**
      * The probe forward the agent runs during training ({@link dev.stemma.agent.MonitoredModel#probeForward}),
      * on this model as it is now (replay of a recorded step after {@link #setAdapterTensors}), under
      * conditioning weights: one row per image (see {@link #condition}, {@link #mix}, {@link #nullCondition}).

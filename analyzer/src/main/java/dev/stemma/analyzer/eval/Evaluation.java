@@ -114,7 +114,7 @@ public final class Evaluation {
         Path baseDir;
         try (RunReplay replay = RunReplay.open(store, runId, base)) {
             baseDir = replay.baseDirectory();
-            finalStep = lastFactorStep(store, runId);
+            finalStep = replay.finalStep();
             replay.loadStep(finalStep);
             progress.accept("generating test images from run " + runId + " at step " + finalStep);
             tests = TestSet.generate(replay.model(), main, micro, config, progress);
@@ -172,10 +172,11 @@ public final class Evaluation {
             try (RunAnalysis analysis = RunAnalysis.open(store, options, progress)) {
                 double buildSeconds = (System.nanoTime() - t0) / 1e9;
                 long q0 = System.nanoTime();
-                // Gradient methods need each query's own gradients, computed by the family's replay; the
-                // others read the trajectories and embeddings replayed once above.
-                List<Query> familyQueries = needsGradients(family) ? analysis.queriesUnder(pixels, conditions) : queries;
-                double queryMillis = needsGradients(family) ? (System.nanoTime() - q0) / 1e6 / tests.size() : 0;
+                // Gradient methods need each query's own gradients, token-likelihood its token gains,
+                // computed by the family's analysis; the others read the trajectories and embeddings
+                // replayed once above.
+                List<Query> familyQueries = needsOwnQueries(family) ? analysis.queriesUnder(pixels, conditions) : queries;
+                double queryMillis = needsOwnQueries(family) ? (System.nanoTime() - q0) / 1e6 / tests.size() : 0;
                 for (String method : family) {
                     long t1 = System.nanoTime();
                     List<Attribution> answers = new ArrayList<>(familyQueries.size());
@@ -201,14 +202,15 @@ public final class Evaluation {
         for (String m : methods) {
             String key = RunAnalysis.usesTrajectories(m) ? "trajectories"
                     : RunAnalysis.usesGradients(m) ? "gradients"
+                    : m.equals(dev.stemma.analyzer.Analyzer.TOKEN_LIKELIHOOD) ? "token-gains"
                     : RunAnalysis.embeddingOf(m);
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
         }
         return List.copyOf(groups.values());
     }
 
-    private static boolean needsGradients(List<String> family) {
-        return family.stream().anyMatch(RunAnalysis::usesGradients);
+    private static boolean needsOwnQueries(List<String> family) {
+        return family.stream().anyMatch(m -> RunAnalysis.usesGradients(m) || m.equals(dev.stemma.analyzer.Analyzer.TOKEN_LIKELIHOOD));
     }
 
     static MethodResult score(String method, List<Attribution> answers, List<TestImage> tests, TrainingSet set,
@@ -334,20 +336,6 @@ public final class Evaluation {
             }
         }
         return counts;
-    }
-
-    private static long lastFactorStep(TrajectoryStore store, String runId) {
-        List<String> names = store.factorNames(runId);
-        if (names.isEmpty()) {
-            throw new IllegalArgumentException("run " + runId + " stored no LoRA factors");
-        }
-        long last = -1;
-        try (var it = store.factorTrajectory(runId, names.get(0), 0, Long.MAX_VALUE)) {
-            while (it.hasNext()) {
-                last = it.next().step();
-            }
-        }
-        return last;
     }
 
     private static StoredProbeTrajectories openAny(TrajectoryStore store, String runId) {

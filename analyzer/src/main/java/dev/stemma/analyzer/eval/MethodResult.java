@@ -47,6 +47,9 @@ public record MethodResult(String method, Role role, BootstrapInterval top1, Boo
             if (method.endsWith("-random")) {
                 return CONTROL;
             }
+            if (method.equals(Analyzer.TOKEN_LIKELIHOOD)) {
+                return BASELINE; // reads only the finished model, which anyone holding the adapter has
+            }
             if (RunAnalysis.usesTrajectories(method) || RunAnalysis.usesGradients(method) && !method.equals(Analyzer.TRACIN)
                     && !method.equals(Analyzer.TRAK)) {
                 return STEMMA; // what only a recorded run has: its trajectories, its weight updates

@@ -77,6 +77,10 @@ public final class RunAnalysis implements AutoCloseable {
         boolean needsGradients() {
             return methods.stream().anyMatch(RunAnalysis::usesGradients);
         }
+
+        boolean needsTokenGains() {
+            return methods.contains(Analyzer.TOKEN_LIKELIHOOD);
+        }
     }
 
     private final Options options;
@@ -142,6 +146,12 @@ public final class RunAnalysis implements AutoCloseable {
                 recorded.forEachItem((i, t) -> finals[i] = lastStep(t));
                 builder.embedding(FINAL_ACTIVATIONS, finals);
             }
+            if (options.needsTokenGains()) {
+                replay.loadStep(replay.finalStep());
+                progress.accept("token gains of " + recorded.trainingSet().size() + " training images under the finished model");
+                builder.tokenGains(TokenGains.of(replay.model(), trainingPixels(recorded, replay, options.dataSpec()),
+                        recorded.trainingSet().concepts(), progress));
+            }
             if (options.needsGradients()) {
                 StemmaModel model = replay.newModel();
                 List<String> ids = recorded.trainingSet().items().stream().map(TrainingItem::id).toList();
@@ -190,6 +200,7 @@ public final class RunAnalysis implements AutoCloseable {
     public static List<String> knownMethods() {
         List<String> out = new ArrayList<>(TRAJECTORY_METHODS);
         out.addAll(GRADIENT_METHODS);
+        out.add(Analyzer.TOKEN_LIKELIHOOD);
         for (String e : EMBEDDINGS) {
             out.add(Analyzer.EMBEDDING_COSINE + e);
             out.add(Analyzer.KNN_EXACT + e);
@@ -280,6 +291,11 @@ public final class RunAnalysis implements AutoCloseable {
                     recorded.stepGrid().last(), progress);
         }
         List<float[][]> queryGradients = gradients == null ? null : gradients.reader().gradientsUnder(images, replayConditions);
+        float[][] tokenGains = null;
+        if (options.needsTokenGains()) {
+            replay.loadStep(replay.finalStep()); // the trajectories above moved it through the recorded steps
+            tokenGains = TokenGains.of(replay.model(), images, recorded.trainingSet().concepts(), progress);
+        }
         float[][] judged = judge == null ? null : judgeFeatures(judge, options, images);
         List<Query> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -297,6 +313,9 @@ public final class RunAnalysis implements AutoCloseable {
             q = q.withEmbedding(PIXELS, images[i]);
             if (judged != null) {
                 q = q.withEmbedding(JUDGE, judged[i]);
+            }
+            if (tokenGains != null) {
+                q = q.withEmbedding(Analyzer.TOKEN_GAINS, tokenGains[i]);
             }
             out.add(q);
         }

@@ -102,6 +102,21 @@ public final class RunReplay implements AutoCloseable {
         return model;
     }
 
+    /** The last step the run stored LoRA factors at: the finished model. */
+    public long finalStep() {
+        List<String> names = store.factorNames(manifest.runId());
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("run " + manifest.runId() + " stored no LoRA factors");
+        }
+        long last = -1;
+        try (var it = store.factorTrajectory(manifest.runId(), names.get(0), 0, Long.MAX_VALUE)) {
+            while (it.hasNext()) {
+                last = it.next().step();
+            }
+        }
+        return last;
+    }
+
     /** Sets the adapters to the factors stored at {@code step}. */
     public void loadStep(long step) {
         if (step == loadedStep) {
