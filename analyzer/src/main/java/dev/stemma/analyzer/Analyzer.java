@@ -68,7 +68,7 @@ public final class Analyzer {
     public static final String CONCEPT_SUBSPACE = "concept-subspace";
     public static final String CONCEPT_SUBSPACE_RANDOM = "concept-subspace-random";
     public static final String TOKEN_LIKELIHOOD = "token-likelihood";
-    /** The query embedding {@value #TOKEN_LIKELIHOOD} reads: one token gain per concept. */
+    /** The query embedding {@value #TOKEN_LIKELIHOOD} reads: one token gain per concept, then the null-token loss. */
     public static final String TOKEN_GAINS = TokenLikelihoodScorer.EMBEDDING;
 
     private final String run;

@@ -11,4 +11,12 @@ interface ImageScorer {
      * own score set to NaN (leave-one-out): what calibration compares queries with.
      */
     float[][] scoresOfTrainingItems(int[] items);
+
+    /**
+     * A factor in [0, 1] on the query's confidence for what the scores cannot show: how typical
+     * the query is by some other measure of the training images (1 unless a scorer has one).
+     */
+    default double typicality(Query query) {
+        return 1;
+    }
 }

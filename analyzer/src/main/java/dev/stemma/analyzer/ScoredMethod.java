@@ -50,11 +50,12 @@ final class ScoredMethod implements AttributionMethod {
     public Attribution attribute(Query query) {
         float[] scores = scorer.scores(query);
         double[] conceptShares = shares.shares(scores);
-        return new Attribution(run, name, set.concepts(), conceptShares, scores, confidence(scores, conceptShares), set);
+        return new Attribution(run, name, set.concepts(), conceptShares, scores,
+                confidence(scores, conceptShares, scorer.typicality(query)), set);
     }
 
-    private Confidence confidence(float[] scores, double[] conceptShares) {
-        double typicality = calibration.typicality(Calibration.nearestSimilarity(scores));
+    private Confidence confidence(float[] scores, double[] conceptShares, double scorerTypicality) {
+        double typicality = calibration.typicality(Calibration.nearestSimilarity(scores)) * scorerTypicality;
         double concentration = Calibration.concentration(conceptShares);
         double first = 0;
         double second = 0;

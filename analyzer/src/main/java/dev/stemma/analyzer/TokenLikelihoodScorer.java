@@ -5,44 +5,74 @@ package dev.stemma.analyzer;
  * (a diffusion classifier): every training image scores its concept's token gain for the query,
  * {@code (L_null - L_concept) / L_null} (see {@code replay.TokenGains}), so the images of one
  * concept share a score and the shares follow the gains. It reads only the finished model, not
- * the recorded trajectories. Queries carry their gains as the embedding
- * {@value #EMBEDDING}, one value per concept of the training set, in its order.
+ * the recorded trajectories. Queries carry their gains as the embedding {@value #EMBEDDING}:
+ * one value per concept of the training set, in its order, then the image's loss under the null
+ * token.
+ *
+ * <p>Confidence: a gain says which token explains the image best, not whether the image looks
+ * like anything the model learnt. That the null-token loss says: a blank image is far easier to
+ * denoise than any training image, a noise image far harder. {@link #typicality} is 0 for a
+ * null-token loss outside the training images' range and ramps up to 1 within the outer
+ * {@value #TAIL} of them on either side.
  */
 final class TokenLikelihoodScorer implements ImageScorer {
     /** The query embedding holding the token gains. */
     static final String EMBEDDING = "token-gains";
+    /** Fraction of the training images' null-token losses on each side below which typicality ramps down. */
+    static final double TAIL = 0.05;
 
     private final String method;
     private final TrainingSet set;
     private final float[][] trainingGains;
+    private final float[] nullLosses; // the training images', sorted
 
     /**
-     * @param trainingGains the gains of each training image, one row per item, one value per
-     *                      concept (what calibration compares queries with)
+     * @param trainingGains the gains of each training image, one row per item: one value per
+     *                      concept, then its null-token loss (what calibration compares queries with)
      */
     TokenLikelihoodScorer(String method, TrainingSet set, float[][] trainingGains) {
         if (trainingGains.length != set.size()) {
             throw new IllegalArgumentException(trainingGains.length + " rows of token gains for " + set.size() + " training items");
         }
         for (float[] row : trainingGains) {
-            if (row.length != set.concepts().size()) {
-                throw new IllegalArgumentException("token gains of " + row.length + " concepts for a training set of "
+            if (row.length != set.concepts().size() + 1) {
+                throw new IllegalArgumentException("token gains of " + (row.length - 1) + " concepts for a training set of "
                         + set.concepts().size());
             }
         }
         this.method = method;
         this.set = set;
         this.trainingGains = trainingGains;
+        this.nullLosses = new float[trainingGains.length];
+        for (int i = 0; i < trainingGains.length; i++) {
+            nullLosses[i] = trainingGains[i][set.concepts().size()];
+        }
+        java.util.Arrays.sort(nullLosses);
     }
 
     @Override
     public float[] scores(Query query) {
-        float[] gains = query.requireEmbedding(method, EMBEDDING);
-        if (gains.length != set.concepts().size()) {
-            throw new IllegalArgumentException("Method " + method + " needs one token gain per concept (" + set.concepts().size()
-                    + "), the query has " + gains.length);
+        return spread(gainsOf(query));
+    }
+
+    @Override
+    public double typicality(Query query) {
+        float nullLoss = gainsOf(query)[set.concepts().size()];
+        int below = 0;
+        while (below < nullLosses.length && nullLosses[below] < nullLoss) {
+            below++;
         }
-        return spread(gains);
+        double fraction = (double) below / nullLosses.length;
+        return Math.max(0, Math.min(1, Math.min(fraction, 1 - fraction) / TAIL));
+    }
+
+    private float[] gainsOf(Query query) {
+        float[] gains = query.requireEmbedding(method, EMBEDDING);
+        if (gains.length != set.concepts().size() + 1) {
+            throw new IllegalArgumentException("Method " + method + " needs one token gain per concept (" + set.concepts().size()
+                    + ") and the null-token loss, the query has " + gains.length + " values");
+        }
+        return gains;
     }
 
     @Override

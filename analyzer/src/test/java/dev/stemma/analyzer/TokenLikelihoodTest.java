@@ -26,14 +26,18 @@ class TokenLikelihoodTest {
         return new TrainingSet(items);
     }
 
-    /** Training gains as a trained token gives them: its own concept's clearly highest, with noise. */
+    /**
+     * Training gains as a trained token gives them: its own concept's clearly highest, with noise;
+     * null-token losses 0.03 to 0.07.
+     */
     private static float[][] trainingGains(TrainingSet set) {
         SplittableRandom random = new SplittableRandom(3);
-        float[][] gains = new float[set.size()][3];
+        float[][] gains = new float[set.size()][4];
         for (int i = 0; i < set.size(); i++) {
             for (int c = 0; c < 3; c++) {
                 gains[i][c] = (float) ((c == set.conceptOf(i) ? 0.15 : 0.02) + 0.01 * random.nextDouble());
             }
+            gains[i][3] = (float) (0.03 + 0.04 * random.nextDouble());
         }
         return gains;
     }
@@ -42,7 +46,7 @@ class TokenLikelihoodTest {
     void shouldGiveEveryImageItsConceptsGainAndLeaveItselfOutInCalibration() {
         TrainingSet set = set();
         TokenLikelihoodScorer scorer = new TokenLikelihoodScorer("t", set, trainingGains(set));
-        float[] scores = scorer.scores(Query.empty().withEmbedding(TokenLikelihoodScorer.EMBEDDING, new float[] {0.1f, 0.2f, 0.3f}));
+        float[] scores = scorer.scores(Query.empty().withEmbedding(TokenLikelihoodScorer.EMBEDDING, new float[] {0.1f, 0.2f, 0.3f, 0.05f}));
         assertEquals(0.1f, scores[0]);
         assertEquals(0.2f, scores[25]);
         assertEquals(0.3f, scores[41]);
@@ -56,7 +60,7 @@ class TokenLikelihoodTest {
         TrainingSet set = set();
         Analyzer analyzer = Analyzer.builder("r", set).tokenGains(trainingGains(set)).build();
         Attribution a = analyzer.attribute(Analyzer.TOKEN_LIKELIHOOD,
-                Query.empty().withEmbedding(Analyzer.TOKEN_GAINS, new float[] {0.03f, 0.02f, 0.16f}));
+                Query.empty().withEmbedding(Analyzer.TOKEN_GAINS, new float[] {0.03f, 0.02f, 0.16f, 0.05f}));
         double[] shares = a.shares();
         assertTrue(shares[2] > 0.8, "micro-concept C gets the share: " + java.util.Arrays.toString(shares));
         float[] scores = a.imageScores();
@@ -69,18 +73,30 @@ class TokenLikelihoodTest {
         TrainingSet set = set();
         Analyzer analyzer = Analyzer.builder("r", set).tokenGains(trainingGains(set)).build();
         Attribution a = analyzer.attribute(Analyzer.TOKEN_LIKELIHOOD,
-                Query.empty().withEmbedding(Analyzer.TOKEN_GAINS, new float[] {0.01f, 0.012f, 0.011f}));
+                Query.empty().withEmbedding(Analyzer.TOKEN_GAINS, new float[] {0.01f, 0.012f, 0.011f, 0.05f}));
         assertTrue(a.confidence().low(), "gains far below every training image's: " + a.confidence());
+    }
+
+    @Test
+    void shouldMarkImagesFarEasierOrHarderToDenoiseThanAnyTrainingImageLowConfidence() {
+        TrainingSet set = set();
+        Analyzer analyzer = Analyzer.builder("r", set).tokenGains(trainingGains(set)).build();
+        for (float nullLoss : new float[] {0.01f, 0.2f}) { // a blank image, a noise image
+            Attribution a = analyzer.attribute(Analyzer.TOKEN_LIKELIHOOD,
+                    Query.empty().withEmbedding(Analyzer.TOKEN_GAINS, new float[] {0.03f, 0.02f, 0.16f, nullLoss}));
+            assertTrue(a.confidence().low(), "null-token loss " + nullLoss + ": " + a.confidence());
+            assertEquals(0, a.confidence().typicality(), 1e-9);
+        }
     }
 
     @Test
     void shouldRefuseGainsOfTheWrongShape() {
         TrainingSet set = set();
         assertThrows(IllegalArgumentException.class, () -> new TokenLikelihoodScorer("t", set, new float[3][3]));
-        assertThrows(IllegalArgumentException.class, () -> new TokenLikelihoodScorer("t", set, new float[set.size()][2]));
+        assertThrows(IllegalArgumentException.class, () -> new TokenLikelihoodScorer("t", set, new float[set.size()][3]));
         TokenLikelihoodScorer scorer = new TokenLikelihoodScorer("t", set, trainingGains(set));
         assertThrows(IllegalArgumentException.class,
-                () -> scorer.scores(Query.empty().withEmbedding(TokenLikelihoodScorer.EMBEDDING, new float[2])));
+                () -> scorer.scores(Query.empty().withEmbedding(TokenLikelihoodScorer.EMBEDDING, new float[3])));
         assertThrows(IllegalArgumentException.class, () -> scorer.scores(Query.empty()));
     }
 }

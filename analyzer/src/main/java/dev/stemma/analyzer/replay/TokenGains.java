@@ -11,8 +11,10 @@ import java.util.function.Consumer;
  * (mean squared error of the predicted noise) averaged over {@link #TIMESTEPS} and
  * {@link #NOISES} noise draws per timestep. Every image and every token see the same noise
  * draws, so the comparison between tokens is paired and an image's gains do not depend on
- * which other images are computed with it. The model must be at the step to read (the final
- * one); one forward per image covers every token, timestep and draw.
+ * which other images are computed with it. Each row ends with the null-token loss itself (how
+ * hard the image is to denoise at all: what tells a blank or noise image from a real one). The
+ * model must be at the step to read (the final one); one forward per image covers every token,
+ * timestep and draw.
  */
 public final class TokenGains {
     /** Diffusion timesteps the loss is averaged over. */
@@ -23,7 +25,7 @@ public final class TokenGains {
 
     private TokenGains() {}
 
-    /** Row i: the gains of image i (CHW in [-1, 1]) for each of {@code concepts}, in that order. */
+    /** Row i: the gains of image i (CHW in [-1, 1]) for each of {@code concepts}, in that order, then its null-token loss. */
     public static float[][] of(StemmaModel model, float[][] images, List<String> concepts, Consumer<String> progress) {
         int tokens = concepts.size() + 1; // the concepts, then the null token
         float[][] conditions = new float[tokens][];
@@ -68,10 +70,11 @@ public final class TokenGains {
                 }
             }
             double nullLoss = loss[concepts.size()];
-            float[] gains = new float[concepts.size()];
-            for (int c = 0; c < gains.length; c++) {
+            float[] gains = new float[concepts.size() + 1];
+            for (int c = 0; c < concepts.size(); c++) {
                 gains[c] = (float) ((nullLoss - loss[c]) / nullLoss);
             }
+            gains[concepts.size()] = (float) nullLoss;
             result[i] = gains;
             if ((i + 1) % 64 == 0 && i + 1 < images.length) {
                 progress.accept(String.format(java.util.Locale.ROOT, "token gains: %d of %d images (%.1f s)", i + 1,
