@@ -73,7 +73,8 @@ final class AttributeCommand implements Callable<Integer> {
 
     @Option(names = "--method", defaultValue = DEFAULT_METHOD, paramLabel = "NAME",
             description = "Attribution method (default: ${DEFAULT-VALUE}); one of trajectory-cosine, trajectory-cosine-random,"
-                    + " concept-subspace, concept-subspace-random, weight-subspace, weight-subspace-random, trak, tracin (slow:"
+                    + " concept-subspace, concept-subspace-random, weight-subspace, weight-subspace-random, trak, token-likelihood"
+                    + " (which concept's token best explains the image under the finished model; needs --images), tracin (slow:"
                     + " every training gradient per image), embedding-cosine:E, knn-exact:E, knn-hnsw:E, concept-subspace:E with"
                     + " E = pixels, final-activations or judge (the fidelity judge's penultimate layer, see --judge).")
     String method;
@@ -198,6 +199,10 @@ final class AttributeCommand implements Callable<Integer> {
     private List<Target> targets(RunAnalysis analysis) {
         List<Target> out = new ArrayList<>();
         if (images == null || images.isEmpty()) {
+            if (method.equals(Analyzer.TOKEN_LIKELIHOOD)) {
+                throw new IllegalArgumentException(Analyzer.TOKEN_LIKELIHOOD + " needs the images' pixels, which recorded probe"
+                        + " generations do not keep; give --images");
+            }
             for (ProbeSpec p : analysis.recorded().manifest().probes()) {
                 if (p.kind() == ProbeSpec.Kind.GENERATION && (prompt == null || prompt.equals(p.concept()))) {
                     out.add(new Target(p.imageId(), null, p.concept(), analysis.recordedProbe(p.probeId())));
