@@ -202,7 +202,7 @@ public final class Evaluation {
         for (String m : methods) {
             String key = RunAnalysis.usesTrajectories(m) ? "trajectories"
                     : RunAnalysis.usesGradients(m) ? "gradients"
-                    : m.equals(dev.stemma.analyzer.Analyzer.TOKEN_LIKELIHOOD) ? "token-gains"
+                    : RunAnalysis.usesTokenGains(m) ? "token-gains"
                     : RunAnalysis.embeddingOf(m);
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
         }
@@ -210,7 +210,7 @@ public final class Evaluation {
     }
 
     private static boolean needsOwnQueries(List<String> family) {
-        return family.stream().anyMatch(m -> RunAnalysis.usesGradients(m) || m.equals(dev.stemma.analyzer.Analyzer.TOKEN_LIKELIHOOD));
+        return family.stream().anyMatch(m -> RunAnalysis.usesGradients(m) || RunAnalysis.usesTokenGains(m));
     }
 
     static MethodResult score(String method, List<Attribution> answers, List<TestImage> tests, TrainingSet set,

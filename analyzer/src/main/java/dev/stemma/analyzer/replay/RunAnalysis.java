@@ -79,7 +79,7 @@ public final class RunAnalysis implements AutoCloseable {
         }
 
         boolean needsTokenGains() {
-            return methods.contains(Analyzer.TOKEN_LIKELIHOOD);
+            return methods.stream().anyMatch(RunAnalysis::usesTokenGains);
         }
     }
 
@@ -218,6 +218,11 @@ public final class RunAnalysis implements AutoCloseable {
     /** Whether {@code method} reads per-example gradients (its queries need a gradient replay of their own). */
     public static boolean usesGradients(String method) {
         return GRADIENT_METHODS.contains(method);
+    }
+
+    /** Whether {@code method} reads token gains under the finished model (its queries need them computed). */
+    public static boolean usesTokenGains(String method) {
+        return Analyzer.TOKEN_LIKELIHOOD.equals(method);
     }
 
     /** The embedding {@code method} reads ({@code knn-exact:pixels} reads {@code pixels}), or null. */
