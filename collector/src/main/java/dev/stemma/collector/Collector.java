@@ -105,6 +105,16 @@ public final class Collector {
         return ConsumerLoop.consumerProperties(config, 0);
     }
 
+    /**
+     * The partitions loop {@code index} of {@code consumers} replays (partition number modulo the
+     * loop count equals the index), so that a baseline reader in a benchmark splits a topic the
+     * same way.
+     */
+    public static java.util.List<org.apache.kafka.common.TopicPartition> replayPartitions(
+            java.util.List<org.apache.kafka.common.PartitionInfo> infos, int index, int consumers) {
+        return ConsumerLoop.replayShare(infos, index, consumers);
+    }
+
     /** The metrics this collector reports to. */
     public CollectorMetrics metrics() {
         return metrics;

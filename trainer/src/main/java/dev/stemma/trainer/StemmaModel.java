@@ -144,14 +144,7 @@ public final class StemmaModel implements AutoCloseable {
      * timestep {@code timestep} under conditioning weights {@code condition} (see {@link #mix}).
      */
     public float[] predictNoise(float[] x, int timestep, float[] condition) {
-        int c = unet.config().imageChannels();
-        int size = unet.config().imageSize();
-        try (NDManager m = model.getNDManager().newSubManager()) {
-            ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(m, false);
-            ai.djl.ndarray.NDList in = new ai.djl.ndarray.NDList(m.create(x, new ai.djl.ndarray.types.Shape(1, c, size, size)),
-                    m.create(new float[] {timestep}), m.create(condition, new ai.djl.ndarray.types.Shape(1, condition.length)));
-            return unet.forward(ps, in, false, null, null).singletonOrThrow().toFloatArray();
-        }
+        return predictNoise(new float[][] {x}, new int[] {timestep}, new float[][] {condition})[0];
     }
 
     /**
