@@ -89,7 +89,8 @@ final class ConsumerLoop implements Runnable {
 
     /** Records gathered from one or more polls for the next batch. */
     static final class PendingBatch {
-        final List<IncomingRecord> records = new ArrayList<>();
+        /** Decoded (and step digests taken) here, on the consumer thread: less for the writer thread to do. */
+        final List<DecodedRecord> records = new ArrayList<>();
         final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
         final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         long bytes;
@@ -97,7 +98,7 @@ final class ConsumerLoop implements Runnable {
         void add(ConsumerRecords<byte[], byte[]> polled) {
             for (ConsumerRecord<byte[], byte[]> r : polled) {
                 IncomingRecord in = new IncomingRecord(r.key(), r.value(), r.topic(), r.partition(), r.offset());
-                records.add(in);
+                records.add(DecodedRecord.of(in));
                 bytes += in.size();
                 TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                 firstOffsets.putIfAbsent(tp, r.offset());

@@ -27,10 +27,10 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * Turns one poll's records into one RocksDB {@link WriteBatch}: each record checked (decodes,
- * known version, finite, shapes agree with the manifest and with the series' first stored
+ * Turns one batch of {@link DecodedRecord}s into one RocksDB {@link WriteBatch}: each record
+ * checked (it decoded, and its shapes agree with the manifest and with the series' first stored
  * tensor), split by kind into its column family under its deterministic key, and the run's
- * chain links extended. Bad records are returned, not stored. Not thread-safe: one per consumer.
+ * chain links extended from the steps' digests. Bad records are returned, not stored. Not thread-safe: one per consumer.
  *
  * <p>Chain links are computed from the greatest stored link before the batch's first step of a
  * run, then over that run's steps in step order; stored steps after it that the batch does not
@@ -59,32 +59,35 @@ final class StoreWriter implements AutoCloseable {
         this.writeOptions = new WriteOptions().setSync(syncWrites).setDisableWAL(false);
     }
 
-    BatchOutcome write(List<IncomingRecord> records) {
+    /** Writes one batch: the records that pass every check, with their chain links; returns what was written and refused. */
+    BatchOutcome write(List<DecodedRecord> records) {
         List<RejectedRecord> rejected = new ArrayList<>();
-        Map<String, NavigableMap<Long, StepSnapshot>> pendingSteps = new HashMap<>();
+        /** Per run, the digests of the batch's steps by step. */
+        Map<String, NavigableMap<Long, byte[]>> pendingSteps = new HashMap<>();
         int nManifests = 0;
         int nSteps = 0;
         int nEnds = 0;
         long bytes = 0;
         if (batch == null) {
             long incoming = 0;
-            for (IncomingRecord in : records) {
-                incoming += in.size() + 256;
+            for (DecodedRecord in : records) {
+                incoming += in.incoming().size() + 256;
             }
             // Reserve the first batch's buffer up front: growing a many-MB batch by doubling copied it several times.
             batch = new WriteBatch((int) Math.min(incoming, Integer.MAX_VALUE - 8));
         }
         try {
-            for (IncomingRecord in : records) {
-                StemmaRecord record;
+            for (DecodedRecord in : records) {
+                StemmaRecord record = in.record();
                 try {
-                    // The value is this poll's own array and is never changed: the tensors can share it.
-                    record = RecordCodec.decodeFiniteSharing(in.value());
+                    if (in.error() != null) {
+                        throw in.error();
+                    }
                     if (record instanceof StepSnapshot s) {
                         checkShapes(s);
                     }
                 } catch (MalformedRecordException e) {
-                    rejected.add(new RejectedRecord(in, e.reason(), e.getMessage()));
+                    rejected.add(new RejectedRecord(in.incoming(), e.reason(), e.getMessage()));
                     continue;
                 }
                 if (record instanceof RunManifest m) {
@@ -97,11 +100,11 @@ final class StoreWriter implements AutoCloseable {
                 } else {
                     StepSnapshot s = (StepSnapshot) record;
                     bytes += putStep(batch, s);
-                    pendingSteps.computeIfAbsent(s.runId(), r -> new TreeMap<>()).put(s.step(), s);
+                    pendingSteps.computeIfAbsent(s.runId(), r -> new TreeMap<>()).put(s.step(), in.stepDigest());
                     nSteps++;
                 }
             }
-            for (Map.Entry<String, NavigableMap<Long, StepSnapshot>> run : pendingSteps.entrySet()) {
+            for (Map.Entry<String, NavigableMap<Long, byte[]>> run : pendingSteps.entrySet()) {
                 bytes += link(batch, run.getKey(), run.getValue());
             }
             long start = System.nanoTime();
@@ -217,8 +220,11 @@ final class StoreWriter implements AutoCloseable {
         return key.length + size;
     }
 
-    /** Puts the chain links of a run's pending steps, and of stored steps after them, into the batch. */
-    private long link(WriteBatch batch, String runId, NavigableMap<Long, StepSnapshot> pending) throws RocksDBException {
+    /**
+     * Puts the chain links of a run's pending steps (their snapshot digests by step), and of stored
+     * steps after them, into the batch.
+     */
+    private long link(WriteBatch batch, String runId, NavigableMap<Long, byte[]> pending) throws RocksDBException {
         byte[] run = StoreKeys.run(runId);
         long first = pending.firstKey();
         HashChain chain = HashChain.start(runId);
@@ -245,7 +251,7 @@ final class StoreWriter implements AutoCloseable {
                 long step;
                 if (pendingStep <= storedStep) {
                     step = pendingStep;
-                    link = chain.append(pending.get(step));
+                    link = chain.appendDigest(step, pending.get(step));
                     next = pending.higherKey(step);
                     if (storedStep == pendingStep) {
                         stored.next();

@@ -31,7 +31,7 @@ class PendingBatchTest {
                 "what its commit says: the next offset to read");
         assertEquals(6, batch.records.size());
         assertEquals(6 * (3 + 100), batch.bytes, "keys and values of every record");
-        List<Long> p0 = batch.records.stream().filter(r -> r.partition() == 0).map(IncomingRecord::offset).toList();
+        List<Long> p0 = batch.records.stream().map(DecodedRecord::incoming).filter(r -> r.partition() == 0).map(IncomingRecord::offset).toList();
         assertEquals(List.of(10L, 11L, 12L), p0, "in poll order within a partition");
     }
 

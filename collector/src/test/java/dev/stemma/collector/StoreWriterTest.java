@@ -152,7 +152,7 @@ class StoreWriterTest {
 
     static BatchOutcome write(TrajectoryStore store, List<IncomingRecord> records) {
         try (StoreWriter writer = new StoreWriter(store.handles(), new ShapeRegistry(store.handles()), true)) {
-            return writer.write(records);
+            return writer.write(records.stream().map(DecodedRecord::of).toList());
         }
     }
 }

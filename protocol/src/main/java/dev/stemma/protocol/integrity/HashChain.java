@@ -77,6 +77,27 @@ public final class HashChain {
         return link(snapshot.step(), sha.digest());
     }
 
+    /**
+     * SHA-256 of the snapshot's canonical encoding, the per-step digest a link is built from:
+     * {@code appendDigest(s.step(), snapshotDigest(s))} gives the same link as {@code append(s)}.
+     * Thread-safe, so digests can be taken apart from the chain (the collector takes them on its
+     * consumer thread, before the writer links them in step order).
+     */
+    public static byte[] snapshotDigest(StepSnapshot snapshot) {
+        MessageDigest sha = sha256();
+        RecordCodec.encodeTo(snapshot, sha);
+        return sha.digest();
+    }
+
+    /** Appends a step given its {@link #snapshotDigest}. Returns the new link. */
+    public byte[] appendDigest(long step, byte[] snapshotDigest) {
+        if (snapshotDigest == null || snapshotDigest.length != 32) {
+            throw new IllegalArgumentException("a snapshot digest is 32 bytes");
+        }
+        checkOrder(step);
+        return link(step, snapshotDigest);
+    }
+
     /** Appends a step given its encoded snapshot. Returns the new link. */
     public byte[] append(long step, byte[] encodedSnapshot) {
         checkOrder(step);

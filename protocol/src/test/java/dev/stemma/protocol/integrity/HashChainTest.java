@@ -40,6 +40,18 @@ class HashChainTest {
     }
 
     @Test
+    void shouldGiveSameLinksFromDigestsTakenApart() {
+        HashChain whole = HashChain.start("r");
+        HashChain fromDigests = HashChain.start("r");
+        for (int s = 0; s < 3; s++) {
+            StepSnapshot snap = SampleRecords.step("r", s, new Random(s));
+            assertArrayEquals(whole.append(snap), fromDigests.appendDigest(s, HashChain.snapshotDigest(snap)), "link of step " + s);
+        }
+        assertThrows(IllegalArgumentException.class, () -> fromDigests.appendDigest(3, new byte[31]));
+        assertThrows(IllegalArgumentException.class, () -> fromDigests.appendDigest(2, new byte[32]));
+    }
+
+    @Test
     void shouldDependOnRunId() {
         assertFalse(Arrays.equals(HashChain.start("a").digest(), HashChain.start("b").digest()));
     }
