@@ -131,6 +131,8 @@ public final class Analyzer {
         private final List<Runnable> steps = new ArrayList<>();
         private final Map<String, AttributionMethod> methods = new LinkedHashMap<>();
         private final Map<String, Subspace> subspaces = new LinkedHashMap<>();
+        /** The training embeddings prepared so far by the build's steps, by name. */
+        private final Map<String, EmbeddingVectors> preparedEmbeddings = new LinkedHashMap<>();
         private Set<String> only;
 
         private Builder(String run, TrainingSet set) {
@@ -213,6 +215,7 @@ public final class Analyzer {
             }
             steps.add(() -> {
                 EmbeddingVectors prepared = new EmbeddingVectors(name, vectors, set.size());
+                preparedEmbeddings.put(name, prepared);
                 if (wants(EMBEDDING_COSINE + name)) {
                     add(EMBEDDING_COSINE + name, new EmbeddingCosineScorer(EMBEDDING_COSINE + name, name, prepared), false);
                 }
@@ -289,12 +292,19 @@ public final class Analyzer {
 
         /**
          * Registers {@value #TOKEN_LIKELIHOOD} from each training image's token gains (one row per
-         * item, one value per concept).
+         * item, one value per concept, then its null-token loss). Within a concept its images are
+         * ranked by their cosine with the query in {@code rankingEmbedding}, which must be registered
+         * with {@link #embedding} before; null leaves them tied.
          */
-        public Builder tokenGains(float[][] trainingGains) {
+        public Builder tokenGains(float[][] trainingGains, String rankingEmbedding) {
             steps.add(() -> {
                 if (wants(TOKEN_LIKELIHOOD)) {
-                    add(TOKEN_LIKELIHOOD, new TokenLikelihoodScorer(TOKEN_LIKELIHOOD, set, trainingGains), false);
+                    EmbeddingVectors ranking = rankingEmbedding == null ? null : preparedEmbeddings.get(rankingEmbedding);
+                    if (rankingEmbedding != null && ranking == null) {
+                        throw new IllegalStateException("Embedding " + rankingEmbedding + " must be registered before the token gains");
+                    }
+                    add(TOKEN_LIKELIHOOD, new TokenLikelihoodScorer(TOKEN_LIKELIHOOD, set, trainingGains, rankingEmbedding, ranking),
+                            false);
                 }
             });
             return this;

@@ -4,7 +4,11 @@ package dev.stemma.analyzer;
  * Attribution by which concept's token best explains the image under the customised model
  * (a diffusion classifier): every training image scores its concept's token gain for the query,
  * {@code (L_null - L_concept) / L_null} (see {@code replay.TokenGains}), so the images of one
- * concept share a score and the shares follow the gains. It reads only the finished model, not
+ * concept share a score and the shares follow the gains. Within a concept, images are ranked by
+ * their centred cosine with the query in a ranking embedding (the run's final activations, in
+ * {@code RunAnalysis}), added at most {@value #TIE_BREAK} to the gain: an order of concepts by
+ * gain first, of a concept's images by likeness second, which leaves the shares as the gains make
+ * them and gives each concept's images a ranking (top training images, LDS). It reads only the finished model, not
  * the recorded trajectories. Queries carry their gains as the embedding {@value #EMBEDDING}:
  * one value per concept of the training set, in its order, then the image's loss under the null
  * token.
@@ -20,17 +24,32 @@ final class TokenLikelihoodScorer implements ImageScorer {
     static final String EMBEDDING = "token-gains";
     /** Fraction of the training images' null-token losses on each side below which typicality ramps down. */
     static final double TAIL = 0.05;
+    /** The most the within-concept ranking adds to or takes from a gain. */
+    static final float TIE_BREAK = 1e-4f;
 
     private final String method;
     private final TrainingSet set;
     private final float[][] trainingGains;
     private final float[] nullLosses; // the training images', sorted
+    private final String rankingName;
+    private final EmbeddingVectors ranking;
 
     /**
      * @param trainingGains the gains of each training image, one row per item: one value per
      *                      concept, then its null-token loss (what calibration compares queries with)
+     * @param rankingName   the query embedding that ranks images within a concept; null for ties
+     * @param ranking       the training images' prepared vectors of that embedding; null for ties
      */
-    TokenLikelihoodScorer(String method, TrainingSet set, float[][] trainingGains) {
+    TokenLikelihoodScorer(String method, TrainingSet set, float[][] trainingGains, String rankingName, EmbeddingVectors ranking) {
+        if ((rankingName == null) != (ranking == null)) {
+            throw new IllegalArgumentException("A ranking embedding needs both its name and its training vectors");
+        }
+        if (ranking != null && ranking.size() != set.size()) {
+            throw new IllegalArgumentException("Ranking embedding " + rankingName + " has " + ranking.size() + " vectors for "
+                    + set.size() + " training items");
+        }
+        this.rankingName = rankingName;
+        this.ranking = ranking;
         if (trainingGains.length != set.size()) {
             throw new IllegalArgumentException(trainingGains.length + " rows of token gains for " + set.size() + " training items");
         }
@@ -52,7 +71,8 @@ final class TokenLikelihoodScorer implements ImageScorer {
 
     @Override
     public float[] scores(Query query) {
-        return spread(gainsOf(query));
+        float[] likeness = ranking == null ? null : ranking.centredUnit(query.requireEmbedding(method, rankingName));
+        return spread(gainsOf(query), likeness);
     }
 
     @Override
@@ -79,17 +99,23 @@ final class TokenLikelihoodScorer implements ImageScorer {
     public float[][] scoresOfTrainingItems(int[] items) {
         float[][] result = new float[items.length][];
         for (int q = 0; q < items.length; q++) {
-            result[q] = spread(trainingGains[items[q]]);
+            result[q] = spread(trainingGains[items[q]], ranking == null ? null : ranking.unit(items[q]));
             result[q][items[q]] = Float.NaN;
         }
         return result;
     }
 
-    /** Each training image's score: its concept's gain. */
-    private float[] spread(float[] gains) {
+    /**
+     * Each training image's score: its concept's gain, plus {@value #TIE_BREAK} times its cosine
+     * with {@code likeness} (a centred unit vector of the ranking embedding; null for none).
+     */
+    private float[] spread(float[] gains, float[] likeness) {
         float[] scores = new float[set.size()];
         for (int i = 0; i < scores.length; i++) {
             scores[i] = gains[set.conceptOf(i)];
+            if (likeness != null) {
+                scores[i] += TIE_BREAK * EmbeddingVectors.dot(likeness, ranking.unit(i));
+            }
         }
         return scores;
     }

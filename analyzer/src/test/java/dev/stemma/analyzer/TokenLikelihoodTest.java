@@ -45,7 +45,7 @@ class TokenLikelihoodTest {
     @Test
     void shouldGiveEveryImageItsConceptsGainAndLeaveItselfOutInCalibration() {
         TrainingSet set = set();
-        TokenLikelihoodScorer scorer = new TokenLikelihoodScorer("t", set, trainingGains(set));
+        TokenLikelihoodScorer scorer = new TokenLikelihoodScorer("t", set, trainingGains(set), null, null);
         float[] scores = scorer.scores(Query.empty().withEmbedding(TokenLikelihoodScorer.EMBEDDING, new float[] {0.1f, 0.2f, 0.3f, 0.05f}));
         assertEquals(0.1f, scores[0]);
         assertEquals(0.2f, scores[25]);
@@ -58,7 +58,7 @@ class TokenLikelihoodTest {
     @Test
     void shouldAttributeToTheConceptWhoseTokenExplainsBestAndRankItsImagesFirst() {
         TrainingSet set = set();
-        Analyzer analyzer = Analyzer.builder("r", set).tokenGains(trainingGains(set)).build();
+        Analyzer analyzer = Analyzer.builder("r", set).tokenGains(trainingGains(set), null).build();
         Attribution a = analyzer.attribute(Analyzer.TOKEN_LIKELIHOOD,
                 Query.empty().withEmbedding(Analyzer.TOKEN_GAINS, new float[] {0.03f, 0.02f, 0.16f, 0.05f}));
         double[] shares = a.shares();
@@ -69,9 +69,41 @@ class TokenLikelihoodTest {
     }
 
     @Test
+    void shouldRankAConceptsImagesByLikenessWithoutMovingTheShares() {
+        TrainingSet set = set();
+        SplittableRandom random = new SplittableRandom(5);
+        float[][] vectors = new float[set.size()][8];
+        for (float[] v : vectors) {
+            for (int j = 0; j < v.length; j++) {
+                v[j] = (float) random.nextGaussian();
+            }
+        }
+        float[] gains = {0.16f, 0.02f, 0.03f, 0.05f};
+        Query query = Query.empty().withEmbedding(Analyzer.TOKEN_GAINS, gains).withEmbedding("e", vectors[7].clone());
+        Attribution ranked = Analyzer.builder("r", set).embedding("e", vectors).tokenGains(trainingGains(set), "e").build()
+                .attribute(Analyzer.TOKEN_LIKELIHOOD, query);
+        Attribution tied = Analyzer.builder("r", set).tokenGains(trainingGains(set), null).build()
+                .attribute(Analyzer.TOKEN_LIKELIHOOD, query);
+
+        float[] scores = ranked.imageScores();
+        for (int i = 0; i < 20; i++) {
+            assertTrue(i == 7 || scores[7] > scores[i], "the image like the query ranks first in its concept: " + i);
+            assertEquals(gains[0], scores[i], TokenLikelihoodScorer.TIE_BREAK * 1.0001, "its concept's gain, give or take the tie-break");
+        }
+        assertTrue(scores[19] > scores[20], "every image of the winning concept above every other concept's");
+        assertArrayEquals(tied.shares(), ranked.shares(), 1e-3, "the shares still follow the gains");
+    }
+
+    @Test
+    void shouldRefuseARankingEmbeddingThatIsNotRegistered() {
+        TrainingSet set = set();
+        assertThrows(IllegalStateException.class, () -> Analyzer.builder("r", set).tokenGains(trainingGains(set), "e").build());
+    }
+
+    @Test
     void shouldMarkAnImageNoTokenExplainsLowConfidence() {
         TrainingSet set = set();
-        Analyzer analyzer = Analyzer.builder("r", set).tokenGains(trainingGains(set)).build();
+        Analyzer analyzer = Analyzer.builder("r", set).tokenGains(trainingGains(set), null).build();
         Attribution a = analyzer.attribute(Analyzer.TOKEN_LIKELIHOOD,
                 Query.empty().withEmbedding(Analyzer.TOKEN_GAINS, new float[] {0.01f, 0.012f, 0.011f, 0.05f}));
         assertTrue(a.confidence().low(), "gains far below every training image's: " + a.confidence());
@@ -80,7 +112,7 @@ class TokenLikelihoodTest {
     @Test
     void shouldMarkImagesFarEasierOrHarderToDenoiseThanAnyTrainingImageLowConfidence() {
         TrainingSet set = set();
-        Analyzer analyzer = Analyzer.builder("r", set).tokenGains(trainingGains(set)).build();
+        Analyzer analyzer = Analyzer.builder("r", set).tokenGains(trainingGains(set), null).build();
         for (float nullLoss : new float[] {0.01f, 0.2f}) { // a blank image, a noise image
             Attribution a = analyzer.attribute(Analyzer.TOKEN_LIKELIHOOD,
                     Query.empty().withEmbedding(Analyzer.TOKEN_GAINS, new float[] {0.03f, 0.02f, 0.16f, nullLoss}));
@@ -92,9 +124,9 @@ class TokenLikelihoodTest {
     @Test
     void shouldRefuseGainsOfTheWrongShape() {
         TrainingSet set = set();
-        assertThrows(IllegalArgumentException.class, () -> new TokenLikelihoodScorer("t", set, new float[3][3]));
-        assertThrows(IllegalArgumentException.class, () -> new TokenLikelihoodScorer("t", set, new float[set.size()][3]));
-        TokenLikelihoodScorer scorer = new TokenLikelihoodScorer("t", set, trainingGains(set));
+        assertThrows(IllegalArgumentException.class, () -> new TokenLikelihoodScorer("t", set, new float[3][3], null, null));
+        assertThrows(IllegalArgumentException.class, () -> new TokenLikelihoodScorer("t", set, new float[set.size()][3], null, null));
+        TokenLikelihoodScorer scorer = new TokenLikelihoodScorer("t", set, trainingGains(set), null, null);
         assertThrows(IllegalArgumentException.class,
                 () -> scorer.scores(Query.empty().withEmbedding(TokenLikelihoodScorer.EMBEDDING, new float[3])));
         assertThrows(IllegalArgumentException.class, () -> scorer.scores(Query.empty()));

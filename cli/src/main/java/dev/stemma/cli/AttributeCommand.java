@@ -38,10 +38,17 @@ import picocli.CommandLine.Option;
                 "JSON on stdout or --json; --html writes a self-contained report."})
 final class AttributeCommand implements Callable<Integer> {
     /**
-     * The content-only default: the winner of the evaluation's rule on run eval2 (README, "Evaluation").
-     * A baseline won there, so the default is that baseline until one of Stemma's methods beats it.
+     * The content-only default for images given as pixels: the winner of the evaluation's rule on
+     * run eval5 (README, "Evaluation"; a baseline, which reads only the finished model).
      */
-    static final String DEFAULT_METHOD = Analyzer.KNN_EXACT + RunAnalysis.FINAL_ACTIVATIONS;
+    static final String CONTENT_ONLY_DEFAULT = Analyzer.TOKEN_LIKELIHOOD;
+    /**
+     * The content-only default for the run's recorded probe generations, whose pixels are not kept
+     * (so {@value #CONTENT_ONLY_DEFAULT} cannot read them): the rule's winner before it, on the same run.
+     */
+    static final String RECORDED_PROBES_DEFAULT = Analyzer.KNN_EXACT + RunAnalysis.FINAL_ACTIVATIONS;
+    /** The prompt-known default: the winner of the evaluation's rule in that setting on run eval5. */
+    static final String PROMPT_KNOWN_DEFAULT = Analyzer.CONCEPT_SUBSPACE + ":" + RunAnalysis.FINAL_ACTIVATIONS;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -71,8 +78,10 @@ final class AttributeCommand implements Callable<Integer> {
                     + " under the null token.")
     boolean contentOnly;
 
-    @Option(names = "--method", defaultValue = DEFAULT_METHOD, paramLabel = "NAME",
-            description = "Attribution method (default: ${DEFAULT-VALUE}); one of trajectory-cosine, trajectory-cosine-random,"
+    @Option(names = "--method", paramLabel = "NAME",
+            description = "Attribution method (default: the latest evaluation's winner of the setting: " + CONTENT_ONLY_DEFAULT
+                    + " content-only with --images, " + RECORDED_PROBES_DEFAULT + " content-only on the recorded probe generations, "
+                    + PROMPT_KNOWN_DEFAULT + " prompt-known); one of trajectory-cosine, trajectory-cosine-random,"
                     + " concept-subspace, concept-subspace-random, weight-subspace, weight-subspace-random, trak, token-likelihood"
                     + " (which concept's token best explains the image under the finished model; needs --images), tracin (slow:"
                     + " every training gradient per image), embedding-cosine:E, knn-exact:E, knn-hnsw:E, concept-subspace:E with"
@@ -120,6 +129,9 @@ final class AttributeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--prompt and --content-only exclude each other");
         }
         boolean promptKnown = prompt != null;
+        if (method == null) {
+            method = defaultMethod(promptKnown, images != null && !images.isEmpty());
+        }
         RunAnalysis.Options options = new RunAnalysis.Options(run, promptKnown, List.of(method), base, data,
                 RepresentationConfig.defaults().withRank(rank), JudgeOption.resolve(judge));
         try (TrajectoryStore trajectoryStore = TrajectoryStore.openReadOnly(store);
@@ -193,6 +205,14 @@ final class AttributeCommand implements Callable<Integer> {
     }
 
     /** One image to attribute: its name, pixels if known, the concept it was generated as, and its query. */
+    /** The method when none is named: the latest evaluation's winner of the setting that can read the images. */
+    static String defaultMethod(boolean promptKnown, boolean pixels) {
+        if (promptKnown) {
+            return PROMPT_KNOWN_DEFAULT;
+        }
+        return pixels ? CONTENT_ONLY_DEFAULT : RECORDED_PROBES_DEFAULT;
+    }
+
     private record Target(String name, float[] pixels, String generatedAs, Query query) {
     }
 

@@ -71,7 +71,9 @@ public final class RunAnalysis implements AutoCloseable {
         }
 
         boolean needsEmbedding(String embedding) {
-            return methods.stream().anyMatch(m -> embedding.equals(embeddingOf(m)));
+            // token-likelihood ranks a concept's images by the final activations
+            return methods.stream().anyMatch(m -> embedding.equals(embeddingOf(m))
+                    || FINAL_ACTIVATIONS.equals(embedding) && usesTokenGains(m));
         }
 
         boolean needsGradients() {
@@ -150,7 +152,7 @@ public final class RunAnalysis implements AutoCloseable {
                 replay.loadStep(replay.finalStep());
                 progress.accept("token gains of " + recorded.trainingSet().size() + " training images under the finished model");
                 builder.tokenGains(TokenGains.of(replay.model(), trainingPixels(recorded, replay, options.dataSpec()),
-                        recorded.trainingSet().concepts(), progress));
+                        recorded.trainingSet().concepts(), progress), FINAL_ACTIVATIONS);
             }
             if (options.needsGradients()) {
                 StemmaModel model = replay.newModel();
