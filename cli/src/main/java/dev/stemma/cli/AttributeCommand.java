@@ -204,7 +204,6 @@ final class AttributeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One image to attribute: its name, pixels if known, the concept it was generated as, and its query. */
     /** The method when none is named: the latest evaluation's winner of the setting that can read the images. */
     static String defaultMethod(boolean promptKnown, boolean pixels) {
         if (promptKnown) {
@@ -213,6 +212,7 @@ final class AttributeCommand implements Callable<Integer> {
         return pixels ? CONTENT_ONLY_DEFAULT : RECORDED_PROBES_DEFAULT;
     }
 
+    /** One image to attribute: its name, pixels if known, the concept it was generated as, and its query. */
     private record Target(String name, float[] pixels, String generatedAs, Query query) {
     }
 
