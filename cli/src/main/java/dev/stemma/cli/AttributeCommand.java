@@ -177,7 +177,7 @@ final class AttributeCommand implements Callable<Integer> {
                 ArrayNode topImages = o.putArray("topTrainingImages");
                 List<HtmlReport.Thumb> thumbs = new ArrayList<>();
                 for (ScoredItem item : a.topItems(top)) {
-                    topImages.addObject().put("image", item.id()).put("concept", item.concept()).put("score", round4(item.score()));
+                    topImages.addObject().put("image", item.id()).put("concept", item.concept()).put("score", significant6(item.score()));
                     thumbs.add(new HtmlReport.Thumb(item, trainingPixels == null ? null : trainingPixels[item.index()]));
                 }
                 if (report != null) {
@@ -282,8 +282,16 @@ final class AttributeCommand implements Callable<Integer> {
         }
     }
 
-    /** Four decimals are plenty for shares, scores and confidences in a report. */
+    /** Four decimals are plenty for shares and confidences in a report. */
     private static double round4(double v) {
         return Math.round(v * 1e4) / 1e4;
+    }
+
+    /**
+     * Six significant digits for a training image's score: scores live on each method's own scale,
+     * and token-likelihood orders a concept's images within 1e-4 of the concept's gain.
+     */
+    private static double significant6(double v) {
+        return Double.isFinite(v) ? new java.math.BigDecimal(v).round(new java.math.MathContext(6)).doubleValue() : v;
     }
 }
