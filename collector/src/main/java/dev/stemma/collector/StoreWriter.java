@@ -30,7 +30,8 @@ import org.rocksdb.WriteOptions;
  * Turns one batch of {@link DecodedRecord}s into one RocksDB {@link WriteBatch}: each record
  * checked (it decoded, and its shapes agree with the manifest and with the series' first stored
  * tensor), split by kind into its column family under its deterministic key, and the run's
- * chain links extended from the steps' digests. Bad records are returned, not stored. Not thread-safe: one per consumer.
+ * chain links extended from the steps' digests. Bad records are returned, not stored. Not
+ * thread-safe: one per consumer.
  *
  * <p>Chain links are computed from the greatest stored link before the batch's first step of a
  * run, then over that run's steps in step order; stored steps after it that the batch does not
@@ -62,7 +63,7 @@ final class StoreWriter implements AutoCloseable {
     /** Writes one batch: the records that pass every check, with their chain links; returns what was written and refused. */
     BatchOutcome write(List<DecodedRecord> records) {
         List<RejectedRecord> rejected = new ArrayList<>();
-        /** Per run, the digests of the batch's steps by step. */
+        // per run, the digests of the batch's steps by step
         Map<String, NavigableMap<Long, byte[]>> pendingSteps = new HashMap<>();
         int nManifests = 0;
         int nSteps = 0;
