@@ -15,6 +15,8 @@ import dev.stemma.collector.TrajectoryStore;
 import dev.stemma.protocol.ProbeSpec;
 import dev.stemma.trainer.data.Datasets;
 import dev.stemma.trainer.data.LooseImages;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -292,6 +294,6 @@ final class AttributeCommand implements Callable<Integer> {
      * and token-likelihood orders a concept's images within 1e-4 of the concept's gain.
      */
     private static double significant6(double v) {
-        return Double.isFinite(v) ? new java.math.BigDecimal(v).round(new java.math.MathContext(6)).doubleValue() : v;
+        return Double.isFinite(v) ? new BigDecimal(v).round(new MathContext(6)).doubleValue() : v;
     }
 }

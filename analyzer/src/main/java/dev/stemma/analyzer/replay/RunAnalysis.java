@@ -38,6 +38,8 @@ public final class RunAnalysis implements AutoCloseable {
     public static final String PIXELS = "pixels";
     /** Embedding of the activations at the last recorded step (the final model's view). */
     public static final String FINAL_ACTIVATIONS = "final-activations";
+    /** The embedding by which token-likelihood ranks a concept's images ({@code Analyzer.Builder#tokenGains}). */
+    private static final String TOKEN_LIKELIHOOD_RANKING = FINAL_ACTIVATIONS;
     /** Embedding of the fidelity judge's penultimate layer (a classifier's view; needs {@link Options#judge()}). */
     public static final String JUDGE = "judge";
 
@@ -71,9 +73,8 @@ public final class RunAnalysis implements AutoCloseable {
         }
 
         boolean needsEmbedding(String embedding) {
-            // token-likelihood ranks a concept's images by the final activations
             return methods.stream().anyMatch(m -> embedding.equals(embeddingOf(m))
-                    || FINAL_ACTIVATIONS.equals(embedding) && usesTokenGains(m));
+                    || TOKEN_LIKELIHOOD_RANKING.equals(embedding) && usesTokenGains(m));
         }
 
         boolean needsGradients() {
@@ -152,7 +153,7 @@ public final class RunAnalysis implements AutoCloseable {
                 replay.loadStep(replay.finalStep());
                 progress.accept("token gains of " + recorded.trainingSet().size() + " training images under the finished model");
                 builder.tokenGains(TokenGains.of(replay.model(), trainingPixels(recorded, replay, options.dataSpec()),
-                        recorded.trainingSet().concepts(), progress), FINAL_ACTIVATIONS);
+                        recorded.trainingSet().concepts(), progress), TOKEN_LIKELIHOOD_RANKING);
             }
             if (options.needsGradients()) {
                 StemmaModel model = replay.newModel();

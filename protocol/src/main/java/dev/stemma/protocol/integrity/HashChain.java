@@ -62,24 +62,17 @@ public final class HashChain {
     }
 
     /**
-     * Appends a step; steps must come in strictly increasing order. Returns the new link. The
-     * snapshot's encoding is hashed as it is produced ({@link RecordCodec#encodeTo}), never built
-     * as an array: the same link as {@code append(step, RecordCodec.encode(snapshot))}.
+     * Appends a step; steps must come in strictly increasing order. Returns the new link: that of
+     * {@link #appendDigest} with the snapshot's {@link #snapshotDigest}, the same as
+     * {@code append(step, RecordCodec.encode(snapshot))}.
      */
     public byte[] append(StepSnapshot snapshot) {
-        checkOrder(snapshot.step());
-        try {
-            RecordCodec.encodeTo(snapshot, sha);
-        } catch (RuntimeException e) {
-            sha.reset(); // a half-fed digest must not leak into the next link
-            throw e;
-        }
-        return link(snapshot.step(), sha.digest());
+        return appendDigest(snapshot.step(), snapshotDigest(snapshot));
     }
 
     /**
-     * SHA-256 of the snapshot's canonical encoding, the per-step digest a link is built from:
-     * {@code appendDigest(s.step(), snapshotDigest(s))} gives the same link as {@code append(s)}.
+     * SHA-256 of the snapshot's canonical encoding, the per-step digest a link is built from. The
+     * encoding is hashed as it is produced ({@link RecordCodec#encodeTo}), never built as an array.
      * Thread-safe, so digests can be taken apart from the chain (the collector takes them on its
      * consumer thread, before the writer links them in step order).
      */
