@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 @Command(name = "collector", mixinStandardHelpOptions = true,
         description = {"Fills a fresh topic with synthetic step snapshots, then alternates a raw consumer (read and count bytes)"
                 + " and the collector (read, check, write to a fresh store with the WAL synced, commit) over it from offset 0,"
-                + " after one unmeasured warm-up pair, and prints both MB/s per round, their medians and the ratio as JSON."})
+                + " after one unmeasured warm-up pair, and prints both MB/s per round, their medians and the ratio as JSON,"
+                + " with each pass's JVM CPU milliseconds per MB (not counting an embedded broker, a child process) and the"
+                + " share of the machine's cores that were busy (/proc/stat; null where there is none)."})
 final class BenchCollectorCommand implements Callable<Integer> {
 
     @Option(names = "--mb", defaultValue = "600", paramLabel = "MB",

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +31,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -76,15 +76,25 @@ final class CollectorBenchmark {
         this.consumers = consumers;
     }
 
-    /** The figures of one benchmark run. */
-    record Result(String topic, long records, long bytes, boolean syncWrites, int consumers, double[] rawMbPerSecond,
-                  double[] collectorMbPerSecond) {
+    /**
+     * One reader's pass over the topic.
+     *
+     * @param mbPerSecond  topic megabytes over wall seconds
+     * @param jvmCpuMsPerMb this JVM's CPU milliseconds per topic megabyte (the collector's threads, RocksDB's
+     *                      background jobs and the JIT; not an embedded broker, which is its own process)
+     * @param machineBusy  share of all cores' time busy during the pass, every process counted
+     */
+    record Pass(double mbPerSecond, double jvmCpuMsPerMb, double machineBusy) {}
+
+    /** The figures of one benchmark run: one raw and one collector pass per round. */
+    record Result(String topic, long records, long bytes, boolean syncWrites, int consumers, List<Pass> raw,
+                  List<Pass> collector) {
         double rawMedian() {
-            return median(rawMbPerSecond);
+            return median(raw, Pass::mbPerSecond);
         }
 
         double collectorMedian() {
-            return median(collectorMbPerSecond);
+            return median(collector, Pass::mbPerSecond);
         }
 
         double ratio() {
@@ -94,22 +104,26 @@ final class CollectorBenchmark {
         String toJson() {
             return String.format(Locale.ROOT, "{\"bench\":\"collector\",\"topic_records\":%d,\"topic_mb\":%.1f,"
                             + "\"rounds\":%d,\"sync_writes\":%b,\"consumers\":%d,\"raw_consumer_mb_s\":%s,\"collector_mb_s\":%s,"
-                            + "\"raw_consumer_mb_s_median\":%.1f,\"collector_mb_s_median\":%.1f,\"ratio\":%.3f}",
-                    records, bytes / 1e6, rawMbPerSecond.length, syncWrites, consumers, json(rawMbPerSecond), json(collectorMbPerSecond),
-                    rawMedian(), collectorMedian(), ratio());
+                            + "\"raw_consumer_mb_s_median\":%.1f,\"collector_mb_s_median\":%.1f,\"ratio\":%.3f,"
+                            + "\"raw_consumer_jvm_cpu_ms_per_mb\":%s,\"collector_jvm_cpu_ms_per_mb\":%s,"
+                            + "\"raw_consumer_machine_busy\":%s,\"collector_machine_busy\":%s}",
+                    records, bytes / 1e6, raw.size(), syncWrites, consumers, json(raw, Pass::mbPerSecond, "%.1f"),
+                    json(collector, Pass::mbPerSecond, "%.1f"), rawMedian(), collectorMedian(), ratio(),
+                    json(raw, Pass::jvmCpuMsPerMb, "%.2f"), json(collector, Pass::jvmCpuMsPerMb, "%.2f"),
+                    json(raw, Pass::machineBusy, "%.2f"), json(collector, Pass::machineBusy, "%.2f"));
         }
 
-        private static String json(double[] v) {
+        private static String json(List<Pass> passes, ToDoubleFunction<Pass> field, String format) {
             StringBuilder b = new StringBuilder("[");
-            for (int i = 0; i < v.length; i++) {
-                b.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.1f", v[i]));
+            for (int i = 0; i < passes.size(); i++) {
+                double v = field.applyAsDouble(passes.get(i));
+                b.append(i == 0 ? "" : ",").append(Double.isNaN(v) ? "null" : String.format(Locale.ROOT, format, v));
             }
             return b.append(']').toString();
         }
 
-        private static double median(double[] v) {
-            double[] s = v.clone();
-            Arrays.sort(s);
+        private static double median(List<Pass> passes, ToDoubleFunction<Pass> field) {
+            double[] s = passes.stream().mapToDouble(field).sorted().toArray();
             return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
         }
     }
@@ -119,18 +133,31 @@ final class CollectorBenchmark {
         // One unmeasured pair first: the JIT compiles the decode and write paths, the broker's log is read into the page cache.
         timeRaw(produced[0]);
         timeCollector(-1);
-        double[] raw = new double[rounds];
-        double[] collector = new double[rounds];
+        List<Pass> raw = new ArrayList<>();
+        List<Pass> collector = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
+            int r = round;
             if (round % 2 == 0) {
-                raw[round] = mbPerSecond(produced[1], timeRaw(produced[0]));
-                collector[round] = mbPerSecond(produced[1], timeCollector(round));
+                raw.add(measure(produced[1], () -> timeRaw(produced[0])));
+                collector.add(measure(produced[1], () -> timeCollector(r)));
             } else {
-                collector[round] = mbPerSecond(produced[1], timeCollector(round));
-                raw[round] = mbPerSecond(produced[1], timeRaw(produced[0]));
+                collector.add(measure(produced[1], () -> timeCollector(r)));
+                raw.add(measure(produced[1], () -> timeRaw(produced[0])));
             }
         }
         return new Result(topic, produced[0], produced[1], sync, consumers, raw, collector);
+    }
+
+    /** A timed reader pass: returns its wall nanoseconds. */
+    private interface TimedPass {
+        long run() throws InterruptedException;
+    }
+
+    private static Pass measure(long bytes, TimedPass pass) throws InterruptedException {
+        CpuUse before = CpuUse.now();
+        long nanos = pass.run();
+        CpuUse after = CpuUse.now();
+        return new Pass(mbPerSecond(bytes, nanos), after.processMillisPerMb(before, bytes), after.machineBusySince(before));
     }
 
     private static double mbPerSecond(long bytes, long nanos) {
