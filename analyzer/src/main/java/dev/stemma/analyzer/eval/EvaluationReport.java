@@ -127,7 +127,8 @@ public final class EvaluationReport {
         m.append(result.config().ldsHalves() == 0 ? "- LDS: not measured (--lds M retrains the customisation on M halves)\n\n"
                 : "- LDS: the customisation retrained on " + result.config().ldsHalves() + " random halves (within each concept);"
                 + " per generation, Spearman across halves of the half's summed scores with minus the generation's diffusion loss"
-                + " under the model trained on it (timesteps 100-900, fixed noise); mean over generations\n\n");
+                + " under the model trained on it (timesteps 100-900, " + LinearDatamodeling.NOISE_DRAWS
+                + " fixed noise draws each); mean over generations\n\n");
         for (Evaluation.SettingResult s : result.settings()) {
             m.append("## ").append(s.setting()).append("\n\n");
             if (s.notRecorded() != null) {
