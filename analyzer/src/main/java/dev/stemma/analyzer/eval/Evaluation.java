@@ -46,10 +46,15 @@ public final class Evaluation {
         }
     }
 
-    /** The whole evaluation. */
+    /**
+     * The whole evaluation.
+     *
+     * @param ldsCeiling mean over generations of {@link LinearDatamodeling#ceiling}: about the highest LDS
+     *                   the loss measurement's noise leaves; null when the LDS was not measured
+     */
     public record Result(RunManifest manifest, long finalStep, List<String> mainConcepts, List<String> microConcepts,
                          Map<TestImage.Kind, Integer> testImages, EvaluationConfig config, List<SettingResult> settings,
-                         double generationSeconds) {
+                         double generationSeconds, BootstrapInterval ldsCeiling) {
         public Result {
             mainConcepts = List.copyOf(mainConcepts);
             microConcepts = List.copyOf(microConcepts);
@@ -132,7 +137,18 @@ public final class Evaluation {
             settings.add(setting(store, runId, base, dataSpec, judge, config, promptKnown, tests, set, main, exposure, lds,
                     progress));
         }
-        return new Result(any.manifest(), finalStep, main, micro, counts, config, settings, generationSeconds);
+        BootstrapInterval ldsCeiling = null;
+        if (lds != null) {
+            List<Double> ceilings = new ArrayList<>();
+            for (int i = 0; i < tests.size(); i++) {
+                double c = lds.ceiling(i);
+                if (!Double.isNaN(c)) {
+                    ceilings.add(c);
+                }
+            }
+            ldsCeiling = mean(ceilings, config.seed());
+        }
+        return new Result(any.manifest(), finalStep, main, micro, counts, config, settings, generationSeconds, ldsCeiling);
     }
 
     private static SettingResult setting(TrajectoryStore store, String runId, Path base, String dataSpec, Path judge,

@@ -128,7 +128,9 @@ public final class EvaluationReport {
                 : "- LDS: the customisation retrained on " + result.config().ldsHalves() + " random halves (within each concept);"
                 + " per generation, Spearman across halves of the half's summed scores with minus the generation's diffusion loss"
                 + " under the model trained on it (timesteps 100-900, " + LinearDatamodeling.NOISE_DRAWS
-                + " fixed noise draws each); mean over generations\n\n");
+                + " fixed noise draws each); mean over generations. Measurement ceiling (about the highest LDS the loss's"
+                + " noise leaves: split-half agreement of the even and odd draws across halves, Spearman-Brown): "
+                + fmt(result.ldsCeiling()) + "\n\n");
         for (Evaluation.SettingResult s : result.settings()) {
             m.append("## ").append(s.setting()).append("\n\n");
             if (s.notRecorded() != null) {
@@ -178,6 +180,7 @@ public final class EvaluationReport {
         ObjectNode counts = root.putObject("testImages");
         result.testImages().forEach((k, v) -> counts.put(k.name().toLowerCase(Locale.ROOT), v));
         root.put("generationSeconds", result.generationSeconds());
+        put(root, "ldsCeiling", result.ldsCeiling());
         ArrayNode settings = root.putArray("settings");
         for (Evaluation.SettingResult s : result.settings()) {
             ObjectNode o = settings.addObject();

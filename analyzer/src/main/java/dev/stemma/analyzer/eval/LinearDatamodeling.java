@@ -22,10 +22,15 @@ import java.util.function.Consumer;
  * generation likely). Halves are drawn within each concept (ceil(n/2) of its n images), so every
  * retrained model still knows every concept and the test measures attribution inside concepts.
  *
- * @param halves  M x n membership of each training image (training-set order) in each half
- * @param losses  M x tests: each test image's loss under each retrained model (NaN for controls)
+ * <p>The measured loss is an estimate: {@link #ceiling} says how far its noise alone bounds any
+ * method's LDS, from the agreement of its even and odd noise draws.
+ *
+ * @param halves      M x n membership of each training image (training-set order) in each half
+ * @param evenLosses  M x tests: each test image's loss under each retrained model over the even noise
+ *                    draws (NaN for controls)
+ * @param oddLosses   the same over the odd noise draws; the loss is the mean of the two
  */
-public record LinearDatamodeling(boolean[][] halves, double[][] losses) {
+public record LinearDatamodeling(boolean[][] halves, double[][] evenLosses, double[][] oddLosses) {
 
     /** Diffusion timesteps at which a generation's loss is measured (mean of the squared noise error). */
     static final int[] LOSS_TIMESTEPS = {100, 300, 500, 700, 900};
@@ -40,10 +45,20 @@ public record LinearDatamodeling(boolean[][] halves, double[][] losses) {
     static final int NOISE_DRAWS = 8;
 
     public LinearDatamodeling {
-        if (halves.length < 2 || losses.length != halves.length) {
+        if (halves.length < 2 || evenLosses.length != halves.length || oddLosses.length != halves.length) {
             throw new IllegalArgumentException("LDS needs at least 2 retrained halves and one loss row each, got "
-                    + halves.length + " and " + losses.length);
+                    + halves.length + ", " + evenLosses.length + " and " + oddLosses.length);
         }
+    }
+
+    /** Losses measured without noise between draws (both groups the same): a ceiling of 1. */
+    public LinearDatamodeling(boolean[][] halves, double[][] losses) {
+        this(halves, losses, losses);
+    }
+
+    /** Test image {@code test}'s loss under the model retrained on half {@code half}: the mean over every draw. */
+    double loss(int half, int test) {
+        return (evenLosses[half][test] + oddLosses[half][test]) / 2;
     }
 
     /** M random halves, within each concept, from {@code seed}. */
@@ -74,16 +89,19 @@ public record LinearDatamodeling(boolean[][] halves, double[][] losses) {
     static LinearDatamodeling measure(TrainingSet set, List<TestImage> tests, int m, long seed, Path baseDir,
                                       Retrainer retrainer, Consumer<String> progress) {
         boolean[][] halves = drawHalves(set, m, seed);
-        double[][] losses = new double[m][];
+        double[][] even = new double[m][];
+        double[][] odd = new double[m][];
         for (int h = 0; h < m; h++) {
             String label = String.format("half-%02d", h);
             progress.accept("LDS: retraining on " + label + " (" + (h + 1) + " of " + m + ")");
             Path adapter = retrainer.retrain(label, idsByConcept(set, halves[h]));
             try (StemmaModel model = StemmaModel.open(baseDir, adapter)) {
-                losses[h] = losses(model, tests, seed);
+                double[][] split = losses(model, tests, seed);
+                even[h] = split[0];
+                odd[h] = split[1];
             }
         }
-        return new LinearDatamodeling(halves, losses);
+        return new LinearDatamodeling(halves, even, odd);
     }
 
     /** The training images of one half, by concept, in training-set order. */
@@ -104,15 +122,17 @@ public record LinearDatamodeling(boolean[][] halves, double[][] losses) {
      * Each test image's diffusion loss under {@code model}: mean squared error of the predicted
      * noise over {@link #LOSS_TIMESTEPS} x {@link #NOISE_DRAWS} samples, with noise fixed by the
      * image's index, the sample and {@code seed} (the same for every retrained model), under the
-     * conditioning it was generated with; NaN for controls. One batched forward per image.
+     * conditioning it was generated with; NaN for controls. One batched forward per image. Returns
+     * {even, odd}: the means over the even and over the odd draws, whose mean is the loss.
      */
-    static double[] losses(StemmaModel model, List<TestImage> tests, long seed) {
+    static double[][] losses(StemmaModel model, List<TestImage> tests, long seed) {
         int samples = LOSS_TIMESTEPS.length * NOISE_DRAWS;
-        double[] out = new double[tests.size()];
+        double[][] out = new double[2][tests.size()];
         for (int i = 0; i < tests.size(); i++) {
             TestImage t = tests.get(i);
             if (t.kind().control()) {
-                out[i] = Double.NaN;
+                out[0][i] = Double.NaN;
+                out[1][i] = Double.NaN;
                 continue;
             }
             float[][] xs = new float[samples][t.pixels().length];
@@ -130,16 +150,14 @@ public record LinearDatamodeling(boolean[][] halves, double[][] losses) {
                 }
             }
             float[][] predicted = model.predictNoise(xs, timesteps, conditions);
-            double sum = 0;
             for (int j = 0; j < samples; j++) {
                 double se = 0;
                 for (int p = 0; p < noises[j].length; p++) {
                     double diff = predicted[j][p] - noises[j][p];
                     se += diff * diff;
                 }
-                sum += se / noises[j].length;
+                out[(j % NOISE_DRAWS) % 2][i] += se / noises[j].length / (samples / 2.0);
             }
-            out[i] = sum / samples;
         }
         return out;
     }
@@ -154,7 +172,7 @@ public record LinearDatamodeling(boolean[][] halves, double[][] losses) {
         double[] predicted = new double[m];
         double[] actual = new double[m];
         for (int h = 0; h < m; h++) {
-            if (Double.isNaN(losses[h][test])) {
+            if (Double.isNaN(loss(h, test))) {
                 return Double.NaN;
             }
             double sum = 0;
@@ -164,12 +182,38 @@ public record LinearDatamodeling(boolean[][] halves, double[][] losses) {
                 }
             }
             predicted[h] = sum;
-            actual[h] = -losses[h][test];
+            actual[h] = -loss(h, test);
         }
         if (constant(predicted) || constant(actual)) {
             return Double.NaN;
         }
         return Metrics.spearman(predicted, actual);
+    }
+
+    /**
+     * The highest LDS the loss's measurement noise leaves for test image {@code test}, about: the
+     * Spearman r, across halves, between its even-draw and odd-draw losses is the reliability of
+     * a measurement of half the draws; Spearman-Brown gives the whole measurement's, 2r / (1 + r);
+     * a score that ranked the halves by the noiseless loss would correlate with the measured one by
+     * about its square root. 0 when r <= 0; NaN for controls or constant losses. Retraining's own
+     * randomness lowers the attainable LDS further; this bounds measurement noise only.
+     */
+    double ceiling(int test) {
+        int m = halves.length;
+        double[] even = new double[m];
+        double[] odd = new double[m];
+        for (int h = 0; h < m; h++) {
+            even[h] = evenLosses[h][test];
+            odd[h] = oddLosses[h][test];
+            if (Double.isNaN(even[h]) || Double.isNaN(odd[h])) {
+                return Double.NaN;
+            }
+        }
+        if (constant(even) || constant(odd)) {
+            return Double.NaN;
+        }
+        double r = Metrics.spearman(even, odd);
+        return r <= 0 ? 0 : Math.sqrt(2 * r / (1 + r));
     }
 
     private static boolean constant(double[] v) {

@@ -63,4 +63,38 @@ class LinearDatamodelingTest {
         assertTrue(Double.isNaN(lds.score(1, influence)));
         assertTrue(Double.isNaN(lds.score(0, new float[20])), "constant scores predict nothing");
     }
+
+    @Test
+    void theCeilingIsOneWhenTheDrawsAgreeAndFallsAsTheirNoiseDrownsTheDifferencesBetweenHalves() {
+        TrainingSet set = set(20, 0);
+        int m = 16;
+        int generations = 200;
+        boolean[][] halves = LinearDatamodeling.drawHalves(set, m, 5);
+        Random random = new Random(9);
+        // column 0: draws that agree; 1..200: draw noise a tenth of the differences between halves;
+        // 201..400: ten times them; 401: a control
+        int columns = 2 + 2 * generations;
+        double[][] even = new double[m][columns];
+        double[][] odd = new double[m][columns];
+        for (int g = 0; g < columns; g++) {
+            double noise = g == 0 ? 0 : g <= generations ? 0.001 : 0.1;
+            for (int h = 0; h < m; h++) {
+                double truth = 1.0 + 0.01 * random.nextGaussian();
+                even[h][g] = g == columns - 1 ? Double.NaN : truth + noise * random.nextGaussian();
+                odd[h][g] = g == columns - 1 ? Double.NaN : truth + noise * random.nextGaussian();
+            }
+        }
+        LinearDatamodeling lds = new LinearDatamodeling(halves, even, odd);
+        assertEquals(1.0, lds.ceiling(0), 1e-9);
+        double quiet = 0;
+        double noisy = 0;
+        for (int g = 1; g <= generations; g++) {
+            quiet += lds.ceiling(g) / generations;
+            noisy += lds.ceiling(generations + g) / generations;
+        }
+        assertTrue(quiet > 0.9, "quiet draws leave a high ceiling: " + quiet);
+        assertTrue(noisy < 0.4, "noisy draws leave a low ceiling: " + noisy);
+        assertTrue(Double.isNaN(lds.ceiling(columns - 1)), "a control has none");
+        assertEquals((even[3][1] + odd[3][1]) / 2, lds.loss(3, 1), 1e-12, "the loss is the mean of both groups");
+    }
 }
