@@ -131,6 +131,9 @@ class RecordedRunIT {
             double lds = ldsNode.get("estimate").asDouble();
             assertTrue(lds >= -1 && lds <= 1, "the LDS is a rank correlation: " + m);
         }
+        double ceiling = root.get("ldsCeiling").get("estimate").asDouble();
+        assertTrue(ceiling >= 0 && ceiling <= 1, "the measurement's ceiling is about a correlation: " + root.get("ldsCeiling"));
+        assertTrue(Files.readString(markdown).contains("Measurement ceiling"), "the table says how far noise bounds the LDS");
         for (int half = 0; half < 3; half++) {
             assertTrue(Files.isRegularFile(dir.resolve("lds").resolve(String.format("half-%02d", half)).resolve("adapter.stw")),
                     "each half's retrained adapter is kept for a later run to reuse");
