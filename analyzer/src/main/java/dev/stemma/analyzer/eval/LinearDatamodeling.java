@@ -150,13 +150,17 @@ public record LinearDatamodeling(boolean[][] halves, double[][] evenLosses, doub
                 }
             }
             float[][] predicted = model.predictNoise(xs, timesteps, conditions);
-            for (int j = 0; j < samples; j++) {
-                double se = 0;
-                for (int p = 0; p < noises[j].length; p++) {
-                    double diff = predicted[j][p] - noises[j][p];
-                    se += diff * diff;
+            for (int k = 0; k < LOSS_TIMESTEPS.length; k++) {
+                for (int d = 0; d < NOISE_DRAWS; d++) {
+                    int j = k * NOISE_DRAWS + d;
+                    double se = 0;
+                    for (int p = 0; p < noises[j].length; p++) {
+                        double diff = predicted[j][p] - noises[j][p];
+                        se += diff * diff;
+                    }
+                    // even draws to out[0], odd ones to out[1]; each is the mean of its half of the samples
+                    out[d % 2][i] += se / noises[j].length / (samples / 2.0);
                 }
-                out[(j % NOISE_DRAWS) % 2][i] += se / noises[j].length / (samples / 2.0);
             }
         }
         return out;
